@@ -1,0 +1,45 @@
+# make run: set everything up and serve on SQLite.  make test: set up and run the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app participation
+PORT ?= 5000
+STAMP := $(VENV)/.installed
+
+.PHONY: run test setup install translations lint format bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+translations: $(STAMP)
+	$(FLASK) translate compile
+
+setup: install translations
+	$(FLASK) db upgrade
+	$(FLASK) history import-2018
+	$(FLASK) sample load
+
+run: setup
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+test: install translations
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: setup
+	$(BIN)/python -m participation.bench
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

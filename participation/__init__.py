@@ -1,0 +1,59 @@
+"""The Béthune à 2032 participation platform."""
+
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application. ``config`` overrides what ``config.py`` reads from the environment."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    from config import load_config
+
+    app.config.update(load_config())
+    if config:
+        app.config.update(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from . import errors, i18n, security, templating
+    from .extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    templating.init_app(app)
+
+    from . import database, mail  # noqa: F401  (mail registers its commit hooks)
+
+    database.init_app(app)
+
+    from .accounts import bp as accounts_bp
+    from .admin import bp as admin_bp
+    from .deliberations import bp as deliberations_bp
+    from .main import bp as main_bp
+    from .pillars import bp as pillars_bp
+    from .rounds import bp as rounds_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(pillars_bp)
+    app.register_blueprint(rounds_bp)
+    app.register_blueprint(deliberations_bp)
+    app.register_blueprint(admin_bp)
+
+    from .cli import register_cli
+
+    register_cli(app)
+    return app

@@ -1,0 +1,6 @@
+from . import bp
+
+
+@bp.get("/users")
+def users():
+    return ""

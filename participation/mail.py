@@ -1,0 +1,83 @@
+"""Outgoing e-mail, sent only once the transaction that asked for it has committed.
+
+Services call ``queue_mail``; nothing leaves if the request rolls back. With ``MAIL_SERVER`` set,
+messages go through SMTP; otherwise they are written as ``.eml`` files to ``MAIL_OUTBOX_DIR``
+(``instance/outbox/`` by default) and logged, which is what development and the tests read.
+"""
+
+from datetime import UTC, datetime
+import smtplib
+import ssl
+import uuid
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from .extensions import db
+from .models import utcnow
+
+_KEY = "outgoing_mail"
+
+
+def build_message(to: str, subject: str, template: str, locale: str = "fr", **context) -> EmailMessage:
+    with force_locale(locale):
+        body = render_template(f"mail/{template}.txt", **context)
+        subject = str(subject)
+    message = EmailMessage()
+    message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = format_datetime(datetime.now(UTC))
+    message["Message-ID"] = make_msgid(domain="participation.bethune.fr")
+    message["Content-Language"] = locale
+    message.set_content(body)
+    return message
+
+
+def queue_mail(to: str, subject, template: str, locale: str = "fr", **context) -> None:
+    """Build the message now (in the right language), send it after the commit."""
+    message = build_message(to, subject, template, locale=locale, **context)
+    db.session.info.setdefault(_KEY, []).append(message)
+
+
+def send_now(message: EmailMessage) -> None:
+    config = current_app.config
+    if config.get("MAIL_SERVER"):
+        if config.get("MAIL_USE_SSL"):
+            smtp = smtplib.SMTP_SSL(
+                config["MAIL_SERVER"], config["MAIL_PORT"], context=ssl.create_default_context()
+            )
+        else:
+            smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30)
+            if config.get("MAIL_USE_TLS"):
+                smtp.starttls(context=ssl.create_default_context())
+        with smtp:
+            if config.get("MAIL_USERNAME"):
+                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+            smtp.send_message(message)
+        return
+    outbox = Path(config["MAIL_OUTBOX_DIR"])
+    outbox.mkdir(parents=True, exist_ok=True)
+    name = f"{utcnow():%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}.eml"
+    (outbox / name).write_bytes(bytes(message))
+    current_app.logger.info("Mail to %s written to %s", message["To"], outbox / name)
+
+
+@event.listens_for(Session, "after_commit")
+def _send_queued(session: Session) -> None:
+    messages = session.info.pop(_KEY, [])
+    for message in messages:
+        try:
+            send_now(message)
+        except (OSError, smtplib.SMTPException):
+            current_app.logger.exception("Could not send mail to %s", message["To"])
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_queued(session: Session) -> None:
+    session.info.pop(_KEY, None)

@@ -1,0 +1,35 @@
+from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from ..extensions import db
+from ..rounds.services import home_rounds
+from ..utils import safe_next_url
+from . import bp
+
+
+@bp.get("/")
+def home():
+    current, archived = home_rounds()
+    return render_template("main/home.html", current_rounds=current, archived_rounds=archived)
+
+
+@bp.post("/language")
+def set_language():
+    locale = request.form.get("locale", "")
+    if locale not in current_app.config["LANGUAGES"]:
+        abort(400)
+    session["locale"] = locale
+    if current_user.is_authenticated:
+        current_user.locale = locale
+        db.session.commit()
+    return redirect(safe_next_url(request.form.get("next")) or url_for("main.home"))
+
+
+@bp.get("/privacy")
+def privacy():
+    return render_template("main/privacy.html")
+
+
+@bp.get("/accessibility")
+def accessibility():
+    return render_template("main/accessibility.html")

@@ -1,0 +1,22 @@
+"""All models, imported here so that Alembic's autogenerate and the drift test see them."""
+
+from .base import utcnow
+from .deliberation import CouncilSession, Deliberation, MasterplanStatus
+from .neighbourhood import Neighbourhood
+from .pillar import Pillar
+from .round import Round, RoundPhase, round_pillars
+from .user import Role, User
+
+__all__ = [
+    "CouncilSession",
+    "Deliberation",
+    "MasterplanStatus",
+    "Neighbourhood",
+    "Pillar",
+    "Role",
+    "Round",
+    "RoundPhase",
+    "User",
+    "round_pillars",
+    "utcnow",
+]

@@ -1,0 +1,74 @@
+import enum
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import utcnow
+
+
+class MasterplanStatus(enum.StrEnum):
+    PROJECT = "project"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+    @property
+    def title(self):
+        return {
+            MasterplanStatus.PROJECT: _l("Project"),
+            MasterplanStatus.IN_PROGRESS: _l("In progress"),
+            MasterplanStatus.DONE: _l("Done"),
+        }[self]
+
+
+class CouncilSession(db.Model):
+    """A sitting of the city council that votes framework deliberations."""
+
+    __tablename__ = "council_sessions"
+    __table_args__ = (UniqueConstraint("held_on", "title"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    held_on: Mapped[date]
+    title: Mapped[str] = mapped_column(String(200))
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    round = relationship("Round")
+    deliberations = relationship(
+        "Deliberation", back_populates="council_session", order_by="Deliberation.number"
+    )
+
+
+class Deliberation(db.Model):
+    """A numbered framework deliberation (délibération cadre) and its masterplan tracking."""
+
+    __tablename__ = "deliberations"
+    __table_args__ = (
+        UniqueConstraint("council_session_id", "number"),
+        CheckConstraint("number > 0", name="number_positive"),
+        CheckConstraint(
+            "masterplan_status IN ('project', 'in_progress', 'done')", name="status_known"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_session_id: Mapped[int] = mapped_column(
+        ForeignKey("council_sessions.id", ondelete="RESTRICT"), index=True
+    )
+    number: Mapped[int]
+    pillar_id: Mapped[int] = mapped_column(ForeignKey("pillars.id", ondelete="RESTRICT"), index=True)
+    title: Mapped[str] = mapped_column(String(500))
+    body: Mapped[str] = mapped_column(Text, default="")
+    masterplan_status: Mapped[str] = mapped_column(String(20), default=MasterplanStatus.PROJECT)
+    carrier: Mapped[str] = mapped_column(String(200), default="Ville de Béthune")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    council_session = relationship("CouncilSession", back_populates="deliberations")
+    pillar = relationship("Pillar")
+
+    @property
+    def status(self) -> MasterplanStatus:
+        return MasterplanStatus(self.masterplan_status)

@@ -1,0 +1,32 @@
+"""Names every template can use."""
+
+from flask import Flask
+from flask_babel import format_date, format_datetime, get_locale
+
+from .models import MasterplanStatus, Role, RoundPhase
+from .utils import current_path
+
+
+def current_locale() -> str:
+    locale = get_locale()
+    return locale.language if locale else "fr"
+
+
+def localdate(value, fmt: str = "long") -> str:
+    return format_date(value, fmt) if value else ""
+
+
+def localdatetime(value, fmt: str = "long") -> str:
+    # Stored in UTC; Flask-Babel shows it in Europe/Paris.
+    return format_datetime(value, fmt) if value else ""
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters.update(localdate=localdate, localdatetime=localdatetime)
+    app.jinja_env.globals.update(
+        current_locale=current_locale,
+        current_path=current_path,
+        Role=Role,
+        RoundPhase=RoundPhase,
+        MasterplanStatus=MasterplanStatus,
+    )

@@ -1,0 +1,322 @@
+"""Fixtures shared by the whole suite.
+
+The suite runs on SQLite by default and on PostgreSQL when ``TEST_DATABASE_URL`` is set. The
+schema is built once per run by the migrations (so the tests exercise them); each test then starts
+from empty tables.
+"""
+
+import itertools
+import os
+from contextlib import contextmanager
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import event, text
+
+from participation import create_app
+from participation.extensions import db
+from participation.models import (
+    CouncilSession,
+    Deliberation,
+    Neighbourhood,
+    Pillar,
+    Role,
+    Round,
+    User,
+    utcnow,
+)
+
+TEST_PASSWORD = "correct horse battery staple"
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+def make_config(database_url: str, tmp_path, **overrides) -> dict:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "MAIL_SERVER": None,
+        "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
+        "SERVER_NAME": None,
+        # Cheap hashing in tests; production cost comes from config.py.
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_COST": 1024,
+    }
+    config.update(overrides)
+    return config
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    """Build the schema once, with the migrations, on the database under test."""
+    url = _database_url(tmp_path_factory)
+    app = create_app(make_config(url, tmp_path_factory.mktemp("setup")))
+    with app.app_context():
+        from flask_migrate import downgrade, upgrade
+
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        upgrade()
+        # Down and up again: every migration must be reversible.
+        downgrade(revision="base")
+        upgrade()
+        db.engine.dispose()
+    return url
+
+
+def _empty_tables() -> None:
+    tables = [t for t in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def app_factory(database_url, tmp_path):
+    """Build an app on the test database with extra settings (e.g. rate limits on)."""
+    apps = []
+
+    def factory(**overrides):
+        app = create_app(make_config(database_url, tmp_path, **overrides))
+        apps.append(app)
+        return app
+
+    yield factory
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            _empty_tables()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(app_factory):
+    app = app_factory()
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def outbox(app):
+    """The .eml files written by the development mailer, oldest first."""
+    from email import policy
+    from email.parser import BytesParser
+    from pathlib import Path
+
+    directory = Path(app.config["MAIL_OUTBOX_DIR"])
+
+    def read():
+        if not directory.exists():
+            return []
+        parser = BytesParser(policy=policy.default)
+        return [parser.parsebytes(p.read_bytes()) for p in sorted(directory.glob("*.eml"))]
+
+    return read
+
+
+# --- factories -----------------------------------------------------------------------------
+
+_sequence = itertools.count(1)
+
+
+@pytest.fixture
+def create_user(app):
+    from participation.accounts.passwords import hash_password
+
+    def factory(
+        role: Role | str = Role.RESIDENT,
+        email: str | None = None,
+        display_name: str | None = None,
+        password: str = TEST_PASSWORD,
+        confirmed: bool = True,
+        **fields,
+    ) -> User:
+        n = next(_sequence)
+        user = User(
+            email=email or f"user{n}@example.org",
+            display_name=display_name or f"Habitant {n}",
+            password_hash=hash_password(password),
+            role=str(Role(role)),
+            email_confirmed_at=utcnow() if confirmed else None,
+            **fields,
+        )
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return factory
+
+
+@pytest.fixture
+def create_pillar(app):
+    def factory(name_fr: str | None = None, **fields) -> Pillar:
+        n = next(_sequence)
+        pillar = Pillar(
+            slug=fields.pop("slug", f"pilier-{n}"),
+            name_fr=name_fr or f"Pilier {n}",
+            name_en=fields.pop("name_en", f"Pillar {n}"),
+            position=fields.pop("position", n),
+            **fields,
+        )
+        db.session.add(pillar)
+        db.session.commit()
+        return pillar
+
+    return factory
+
+
+@pytest.fixture
+def create_neighbourhood(app):
+    def factory(name: str | None = None) -> Neighbourhood:
+        n = next(_sequence)
+        item = Neighbourhood(slug=f"quartier-{n}", name=name or f"Quartier {n}", position=n)
+        db.session.add(item)
+        db.session.commit()
+        return item
+
+    return factory
+
+
+@pytest.fixture
+def create_round(app):
+    def factory(title: str | None = None, phase: str = "collecting", pillars=(), **fields) -> Round:
+        """A round whose calendar puts it in ``phase`` now."""
+        n = next(_sequence)
+        now = utcnow()
+        day = timedelta(days=1)
+        starts = {
+            "upcoming": now + 10 * day,
+            "collecting": now - 5 * day,
+            "voting": now - 30 * day,
+            "deliberation": now - 60 * day,
+            "closed": now - 400 * day,
+        }[phase]
+        calendar = {
+            "collect_starts_at": starts,
+            "collect_ends_at": starts + 20 * day,
+            "vote_starts_at": starts + 20 * day,
+            "vote_ends_at": starts + 40 * day,
+            "deliberation_ends_at": starts + 80 * day,
+        }
+        calendar.update(fields)
+        round_ = Round(slug=f"concertation-{n}", title=title or f"Concertation {n}", **calendar)
+        round_.pillars = list(pillars)
+        db.session.add(round_)
+        db.session.commit()
+        return round_
+
+    return factory
+
+
+@pytest.fixture
+def create_deliberation(app, create_pillar):
+    sessions: dict = {}
+
+    def factory(pillar: Pillar | None = None, number: int | None = None, **fields) -> Deliberation:
+        held_on = fields.pop("held_on", date(2018, 12, 11))
+        session = sessions.get(held_on)
+        if session is None:
+            session = CouncilSession(held_on=held_on, title=f"Conseil municipal du {held_on}")
+            db.session.add(session)
+            sessions[held_on] = session
+        item = Deliberation(
+            council_session=session,
+            number=number or next(_sequence),
+            pillar=pillar or create_pillar(),
+            title=fields.pop("title", "Délibération d'essai"),
+            **fields,
+        )
+        db.session.add(item)
+        db.session.commit()
+        return item
+
+    return factory
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sign_in(client):
+    """Sign ``user`` in on the test client without going through the form."""
+
+    def do(user: User, target_client=None):
+        c = target_client or client
+        with c.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+        return c
+
+    return do
+
+
+class QueryCounter:
+    def __init__(self):
+        self.statements: list[str] = []
+
+    def __call__(self, _conn, _cursor, statement, *_args):
+        if not statement.lstrip().upper().startswith(("PRAGMA", "SAVEPOINT", "RELEASE")):
+            self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app):
+    """``with count_queries() as counter: ...`` then ``counter.count``."""
+
+    @contextmanager
+    def counting():
+        counter = QueryCounter()
+        event.listen(db.engine, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            event.remove(db.engine, "before_cursor_execute", counter)
+
+    return counting
+
+
+@pytest.fixture
+def assert_page_queries(client, count_queries):
+    """Fetch ``url`` and fail unless it answers 200 within ``expected`` SQL queries."""
+
+    def check(url: str, expected: int, target_client=None):
+        c = target_client or client
+        db.session.expunge_all()
+        with count_queries() as counter:
+            response = c.get(url)
+        assert response.status_code == 200, response.status_code
+        assert counter.count <= expected, "\n".join(
+            [f"{counter.count} queries > {expected} for {url}:"] + counter.statements
+        )
+        return counter.count
+
+    return check
