@@ -31,7 +31,31 @@ def translate_extract() -> None:
 def translate_update() -> None:
     """Extract, then merge the new strings into the French and English catalogues."""
     translate_extract.callback()
-    _pybabel("update", "-i", "translations/messages.pot", "-d", "translations", "--no-fuzzy-matching")
+    _pybabel(
+        "update", "-i", "translations/messages.pot", "-d", "translations",
+        "--no-fuzzy-matching", "--ignore-obsolete", "-w", "100",
+    )
+    _fill_english_catalogue()
+
+
+def _fill_english_catalogue() -> None:
+    """Message ids are written in English, so the English catalogue repeats them."""
+    from babel.messages.pofile import read_po, write_po
+
+    path = ROOT / "translations" / "en" / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as handle:
+        catalogue = read_po(handle, locale="en")
+    for message in catalogue:
+        if not message.id:
+            continue
+        if message.pluralizable:
+            if not any(message.string):
+                message.string = (message.id[0], message.id[1])
+        elif not message.string:
+            message.string = message.id
+        message.flags.discard("fuzzy")
+    with path.open("wb") as handle:
+        write_po(handle, catalogue, width=100, omit_header=False, sort_output=True)
 
 
 @translate_cli.command("compile")

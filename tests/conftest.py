@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import event, text
 
 from participation import create_app
@@ -93,6 +94,7 @@ def app_factory(database_url, tmp_path):
 
     def factory(**overrides):
         app = create_app(make_config(database_url, tmp_path, **overrides))
+        app.test_client_class = IsolatedClient
         apps.append(app)
         return app
 
@@ -102,6 +104,18 @@ def app_factory(database_url, tmp_path):
             db.session.remove()
             _empty_tables()
             db.engine.dispose()
+
+
+class IsolatedClient(FlaskClient):
+    """Runs each request in its own app context, as a server does.
+
+    The tests hold an app context open (for factories and queries); without this, requests would
+    share its ``g`` (caching the locale and the signed-in user) and its database session.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
 
 
 @pytest.fixture
