@@ -41,9 +41,12 @@ def create_app(config: dict | None = None) -> Flask:
 
     from .accounts import bp as accounts_bp
     from .admin import bp as admin_bp
+    from .comments import bp as comments_bp
     from .deliberations import bp as deliberations_bp
     from .main import bp as main_bp
+    from .me import bp as me_bp
     from .pillars import bp as pillars_bp
+    from .proposals import bp as proposals_bp
     from .rounds import bp as rounds_bp
 
     app.register_blueprint(main_bp)
@@ -52,6 +55,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(rounds_bp)
     app.register_blueprint(deliberations_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(proposals_bp)
+    app.register_blueprint(comments_bp)
+    app.register_blueprint(me_bp)
 
     from .cli import register_cli
 

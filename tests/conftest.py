@@ -334,3 +334,40 @@ def assert_page_queries(client, count_queries):
         return counter.count
 
     return check
+
+
+@pytest.fixture
+def create_proposal(app, create_round, create_pillar, create_user):
+    """A proposal in ``status`` (published by default) in an open round."""
+    from participation.models import Proposal
+    from participation.proposals.services import _next_number
+    from participation.text import render_markdown
+
+    def factory(round=None, author=None, status: str = "published", **fields) -> Proposal:
+        if round is None:
+            pillar = fields.get("pillar") or create_pillar()
+            round = create_round(pillars=[pillar])
+        pillar = fields.pop("pillar", None) or (round.pillars[0] if round.pillars else create_pillar())
+        if pillar not in round.pillars:
+            round.pillars.append(pillar)
+        if author is None and fields.get("origin", "online") == "online":
+            author = create_user()
+        body = fields.pop("body", "Un texte de proposition assez long pour être lu.")
+        now = utcnow()
+        proposal = Proposal(
+            round=round,
+            number=_next_number(round.id),
+            pillar=pillar,
+            author=author,
+            title=fields.pop("title", "Une proposition d'essai"),
+            body=body,
+            body_html=render_markdown(body),
+            status=status,
+            published_at=now if status != "submitted" else None,
+            **fields,
+        )
+        db.session.add(proposal)
+        db.session.commit()
+        return proposal
+
+    return factory

@@ -3,7 +3,7 @@
 from itertools import groupby
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager
 
 from ..extensions import db
 from ..models import CouncilSession, Deliberation, Pillar
@@ -14,7 +14,8 @@ def _base_query():
         select(Deliberation)
         .join(Deliberation.pillar)
         .join(Deliberation.council_session)
-        .options(joinedload(Deliberation.pillar), joinedload(Deliberation.council_session))
+        # The joins above also load both relations: one query whatever the number of rows.
+        .options(contains_eager(Deliberation.pillar), contains_eager(Deliberation.council_session))
         .order_by(CouncilSession.held_on.desc(), Pillar.position, Deliberation.number)
     )
 
@@ -28,7 +29,8 @@ def deliberations_by_pillar(
     if pillar_id is not None:
         query = query.where(Deliberation.pillar_id == pillar_id)
     rows = db.session.scalars(query).all()
-    ordered = sorted(rows, key=lambda d: (d.pillar.position, d.number))
+    # Stable sort: within a pillar, the query's order (newest session first, then number) stays.
+    ordered = sorted(rows, key=lambda d: (d.pillar.position, d.pillar.id))
     return [(pillar, list(items)) for pillar, items in groupby(ordered, key=lambda d: d.pillar)]
 
 

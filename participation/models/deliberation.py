@@ -68,6 +68,7 @@ class Deliberation(db.Model):
 
     council_session = relationship("CouncilSession", back_populates="deliberations")
     pillar = relationship("Pillar")
+    proposals = relationship("Proposal", back_populates="deliberation", order_by="Proposal.id")
 
     @property
     def status(self) -> MasterplanStatus:

@@ -75,6 +75,17 @@ class Round(db.Model):
     def phase(self) -> RoundPhase:
         return self.phase_at(utcnow())
 
+    def accepts_proposals_at(self, now: datetime) -> bool:
+        return self.phase_at(now) is RoundPhase.COLLECTING
+
+    def accepts_supports_at(self, now: datetime) -> bool:
+        # Supports open with the collection and close with the vote.
+        phase = self.phase_at(now)
+        return phase is RoundPhase.COLLECTING or phase is RoundPhase.VOTING
+
+    def accepts_comments_at(self, now: datetime) -> bool:
+        return self.phase_at(now) is not RoundPhase.CLOSED and now >= self.collect_starts_at
+
     @property
     def is_archived(self) -> bool:
         return self.phase is RoundPhase.CLOSED

@@ -1,0 +1,278 @@
+"""Proposals: submit, edit, withdraw, find similar ones, browse a round's list.
+
+Services take the acting user, flush, never commit; rules live in ``rules`` and ``state``.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from sqlalchemy import BigInteger, cast, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..extensions import db
+from ..models import (
+    Neighbourhood,
+    Origin,
+    Pillar,
+    Proposal,
+    ProposalEvent,
+    ProposalStatus,
+    Round,
+    User,
+    utcnow,
+)
+from ..text import render_markdown
+from . import errors, rules, state
+
+TITLE_MAX = 150
+BODY_MAX = 5000
+
+
+@dataclass
+class ProposalInput:
+    title: str
+    body: str
+    pillar_id: int
+    neighbourhood_id: int | None = None
+
+
+def _checked_pillar_and_neighbourhood(round_: Round, data: ProposalInput):
+    pillar = db.session.get(Pillar, data.pillar_id)
+    if pillar is None or pillar not in round_.pillars:
+        raise errors.ParticipationError(errors.NotAllowed.message)
+    neighbourhood = (
+        db.session.get(Neighbourhood, data.neighbourhood_id) if data.neighbourhood_id else None
+    )
+    return pillar, neighbourhood
+
+
+def _next_number(round_id: int) -> int:
+    current = db.session.scalar(
+        select(func.coalesce(func.max(Proposal.number), 0)).where(Proposal.round_id == round_id)
+    )
+    return current + 1
+
+
+def add_proposal(
+    round_: Round,
+    data: ProposalInput,
+    *,
+    author: User | None,
+    origin: Origin = Origin.ONLINE,
+    workshop_id: int | None = None,
+    actor: User | None = None,
+) -> Proposal:
+    """Insert a proposal with the next per-round number (retrying if another took it)."""
+    pillar, neighbourhood = _checked_pillar_and_neighbourhood(round_, data)
+    for _attempt in range(5):
+        proposal = Proposal(
+            round=round_,
+            number=_next_number(round_.id),
+            pillar=pillar,
+            neighbourhood=neighbourhood,
+            author=author,
+            origin=origin.value,
+            workshop_id=workshop_id,
+            title=data.title.strip(),
+            body=data.body.strip(),
+            body_html=render_markdown(data.body.strip()),
+            status=ProposalStatus.SUBMITTED.value,
+        )
+        try:
+            with db.session.begin_nested():
+                db.session.add(proposal)
+        except IntegrityError:
+            continue
+        break
+    else:
+        raise errors.ParticipationError()
+    state.record(
+        proposal, "submitted", actor or author, to_status=ProposalStatus.SUBMITTED.value
+    )
+    if not round_.premoderation:
+        state.transition(proposal, ProposalStatus.PUBLISHED, None, system=True)
+    db.session.flush()
+    return proposal
+
+
+def submit_proposal(author: User, round_: Round, data: ProposalInput) -> Proposal:
+    """A resident submits a proposal to a pillar of an open round."""
+    problem = rules.posting_problem(author)
+    if problem is not None:
+        raise problem
+    if not round_.accepts_proposals_at(utcnow()):
+        raise errors.PhaseClosed()
+    return add_proposal(round_, data, author=author)
+
+
+def edit_proposal(proposal: Proposal, author: User, data: ProposalInput) -> None:
+    problem = rules.edit_problem(proposal, author)
+    if problem is not None:
+        raise problem
+    pillar, neighbourhood = _checked_pillar_and_neighbourhood(proposal.round, data)
+    previous = f"{proposal.title}\n\n{proposal.body}"
+    proposal.title = data.title.strip()
+    proposal.body = data.body.strip()
+    proposal.body_html = render_markdown(proposal.body)
+    proposal.pillar = pillar
+    proposal.neighbourhood = neighbourhood
+    proposal.updated_at = utcnow()
+    state.record(proposal, "edited", author, previous=previous)
+    db.session.flush()
+
+
+def withdraw_proposal(proposal: Proposal, author: User, reason: str) -> None:
+    if not rules.can_withdraw(proposal, author):
+        raise errors.TransitionNotAllowed()
+    state.transition(proposal, ProposalStatus.WITHDRAWN, author, reason)
+
+
+# --- similar proposals ---------------------------------------------------------------------
+
+# Frequent French and English words that say nothing about a proposal's subject.
+STOP_WORDS = set(
+    """
+    alors aussi autre avec avoir bien cela celle celui cette ceux chaque comme dans depuis
+    des deux donc dont elle elles encore entre être fait faire leur leurs mais même moins
+    notre nous pour plus quand quel quelle quels sans selon sera sont sous tous tout toute
+    toutes très une vers votre vous ville béthune bethune place mettre mise création créer
+    développement développer about after also from have more that their there this with
+    would what when where which into other your
+    """.split()
+)
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def keywords(text: str) -> set[str]:
+    words = re.findall(r"[\w']+", _fold(text))
+    folded_stop = {_fold(w) for w in STOP_WORDS}
+    return {w.split("'")[-1] for w in words if len(w) >= 4} - folded_stop
+
+
+def similar_proposals(
+    round_: Round, title: str, body: str = "", *, exclude_id: int | None = None, limit: int = 5
+) -> list[Proposal]:
+    """Visible proposals of the round that share the most subject words with the text."""
+    wanted = keywords(f"{title} {title} {body[:500]}")
+    if not wanted:
+        return []
+    # Narrow in SQL on the longest words, then rank the few candidates in Python.
+    probes = sorted(wanted, key=len, reverse=True)[:8]
+    conditions = [func.lower(Proposal.title).contains(w[:6]) for w in probes]
+    query = (
+        visible_proposals_query()
+        .where(Proposal.round_id == round_.id, or_(*conditions))
+        .options(joinedload(Proposal.pillar))
+        .limit(200)
+    )
+    if exclude_id is not None:
+        query = query.where(Proposal.id != exclude_id)
+    scored = []
+    for candidate in db.session.scalars(query).unique():
+        theirs = keywords(candidate.title)
+        common = {w for w in wanted for t in theirs if w[:6] == t[:6]}
+        if common:
+            scored.append((len(common) / (len(theirs) or 1), candidate.total_supports, candidate))
+    scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
+    return [candidate for _score, _supports, candidate in scored[:limit]]
+
+
+# --- browsing ------------------------------------------------------------------------------
+
+PUBLIC_STATUSES = [s.value for s in ProposalStatus if s.is_public]
+SORTS = ("supports", "newest", "comments", "random")
+
+
+def visible_proposals_query():
+    return select(Proposal).where(
+        Proposal.status.in_(PUBLIC_STATUSES), Proposal.hidden_at.is_(None)
+    )
+
+
+@dataclass
+class ProposalFilters:
+    pillar_id: int | None = None
+    neighbourhood_id: int | None = None
+    status: str | None = None
+    origin: str | None = None
+    search: str = ""
+    sort: str = "supports"
+    seed: int = 1
+
+
+def browse_query(round_: Round | None, filters: ProposalFilters):
+    query = visible_proposals_query().options(
+        joinedload(Proposal.pillar),
+        joinedload(Proposal.neighbourhood),
+        joinedload(Proposal.author),
+    )
+    if round_ is not None:
+        query = query.where(Proposal.round_id == round_.id)
+    if filters.pillar_id:
+        query = query.where(Proposal.pillar_id == filters.pillar_id)
+    if filters.neighbourhood_id:
+        query = query.where(Proposal.neighbourhood_id == filters.neighbourhood_id)
+    if filters.status in PUBLIC_STATUSES:
+        query = query.where(Proposal.status == filters.status)
+    if filters.origin in (Origin.ONLINE.value, Origin.WORKSHOP.value):
+        query = query.where(Proposal.origin == filters.origin)
+    search = filters.search.strip()[:100]
+    if search:
+        pattern = f"%{search.lower()}%"
+        query = query.where(
+            or_(func.lower(Proposal.title).like(pattern), func.lower(Proposal.body).like(pattern))
+        )
+    if filters.sort == "newest":
+        query = query.order_by(Proposal.published_at.desc(), Proposal.id.desc())
+    elif filters.sort == "comments":
+        query = query.order_by(Proposal.comment_count.desc(), Proposal.id.desc())
+    elif filters.sort == "random":
+        # The same seed gives the same order on every page; a new visit gets a new seed.
+        query = query.order_by((cast(Proposal.id, BigInteger) * filters.seed) % 2147483629, Proposal.id)
+    else:
+        query = query.order_by(
+            (Proposal.support_count + Proposal.paper_support_count).desc(), Proposal.id.desc()
+        )
+    return query
+
+
+def get_proposal_or_404(round_: Round, number: int) -> Proposal:
+    return db.first_or_404(
+        select(Proposal)
+        .where(Proposal.round_id == round_.id, Proposal.number == number)
+        .options(
+            joinedload(Proposal.pillar),
+            joinedload(Proposal.neighbourhood),
+            joinedload(Proposal.author),
+            joinedload(Proposal.merged_into),
+            joinedload(Proposal.deliberation),
+        )
+    )
+
+
+def public_trail(proposal: Proposal, include_private: bool = False) -> list[ProposalEvent]:
+    query = (
+        select(ProposalEvent)
+        .where(ProposalEvent.proposal_id == proposal.id)
+        .options(joinedload(ProposalEvent.actor))
+        .order_by(ProposalEvent.created_at, ProposalEvent.id)
+    )
+    if not include_private:
+        query = query.where(ProposalEvent.is_public.is_(True))
+    return list(db.session.scalars(query))
+
+
+def proposals_of_round_pillars(round_: Round) -> list[Pillar]:
+    return list(round_.pillars)
+
+
+def load_round_with_pillars(slug: str) -> Round:
+    return db.first_or_404(
+        select(Round).where(Round.slug == slug).options(selectinload(Round.pillars))
+    )
