@@ -307,20 +307,18 @@ def _assign_missing_headings(sections: list[_Section]) -> None:
     if duplicates:
         raise SmartDaysFormatError(f"Pillar heading found twice: {', '.join(sorted(duplicates))}")
     missing = [s for s in sections if s.definition is None]
+    # With 7 sections and no heading twice, there are as many candidates as missing headings.
     candidates = [p for p in PILLARS if p not in named]
-    if len(missing) > len(candidates):
-        raise SmartDaysFormatError(
-            f"Found {len(sections)} pillar sections, expected {EXPECTED_PILLARS}."
-        )
     if not missing:
         return
+
+    scores = [{d.slug: _score(s, d) for d in candidates} for s in missing]
 
     # Best total keyword score over the pillars not named by a heading; on a tie, the
     # assignment closest to the known order of the pillars.
     def rank(choice: tuple[PillarDefinition, ...]) -> tuple[int, int]:
-        score = sum(_score(s, d) for s, d in zip(missing, choice, strict=True))
-        sections_order = [d.position for d in choice]
-        return score, -_inversions(sections_order)
+        total = sum(score[d.slug] for score, d in zip(scores, choice, strict=True))
+        return total, -_inversions([d.position for d in choice])
 
     best = max(itertools.permutations(candidates, len(missing)), key=rank)
     for section, definition in zip(missing, best, strict=True):
@@ -341,16 +339,19 @@ def _drop_repeated_contexts(sections: list[_Section]) -> set[int]:
     return repeated
 
 
-def _check(sections: list[_Section]) -> None:
+def _check_counts(sections: list[_Section]) -> None:
     total = sum(len(s.blocks["proposals"]) for s in sections)
     if len(sections) != EXPECTED_PILLARS or total != EXPECTED_PROPOSALS:
         raise SmartDaysFormatError(
             f"Expected {EXPECTED_PILLARS} pillar sections and {EXPECTED_PROPOSALS} proposals, "
             f"found {len(sections)} sections and {total} proposals."
         )
+
+
+def _check_sections(sections: list[_Section]) -> None:
     for section in sections:
         if not section.blocks["objectives"] or not section.blocks["proposals"]:
-            name = section.definition.name_fr if section.definition else section.heading
+            name = section.definition.name_fr
             raise SmartDaysFormatError(f"The section {name!r} has no objectives or no proposals.")
 
 
@@ -359,10 +360,11 @@ def parse_smart_days_2018(text: str) -> SmartDaysBrochure:
     intro, sections = _split_sections(text)
     if not sections:
         raise SmartDaysFormatError("No pillar section found in the text.")
+    _check_counts(sections)
     # Repeats go first: a borrowed context must not sway the inference of a missing heading.
     repeated = _drop_repeated_contexts(sections)
     _assign_missing_headings(sections)
-    _check(sections)
+    _check_sections(sections)
     pillars = [
         ParsedPillar(
             definition=section.definition,
