@@ -3,7 +3,7 @@
 from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale
 
-from .models import MasterplanStatus, Role, RoundPhase
+from .models import MasterplanStatus, Role, RoundPhase, utcnow
 from .utils import current_path
 
 
@@ -23,7 +23,13 @@ def localdatetime(value, fmt: str = "long") -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(localdate=localdate, localdatetime=localdatetime)
+    from .proposals import rules
+    from .proposals.trail import trail_label
+
     app.jinja_env.globals.update(
+        rules=rules,
+        trail_label=trail_label,
+        now=utcnow,
         current_locale=current_locale,
         current_path=current_path,
         Role=Role,

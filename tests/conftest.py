@@ -77,13 +77,12 @@ def database_url(tmp_path_factory) -> str:
 
 
 def _empty_tables() -> None:
-    tables = [t for t in reversed(db.metadata.sorted_tables)]
-    if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        for table in tables:
-            db.session.execute(table.delete())
+    # DELETE, children first: much faster than TRUNCATE on the small tables of a test.
+    if db.engine.dialect.name == "sqlite":
+        # Rows that point to rows of their own table (merged proposals, replies).
+        db.session.execute(text("PRAGMA defer_foreign_keys = ON"))
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
     db.session.commit()
 
 
@@ -324,7 +323,6 @@ def assert_page_queries(client, count_queries):
 
     def check(url: str, expected: int, target_client=None):
         c = target_client or client
-        db.session.expunge_all()
         with count_queries() as counter:
             response = c.get(url)
         assert response.status_code == 200, response.status_code

@@ -137,7 +137,8 @@ def transition(
         proposal.published_at = now
     if target in (S.NOT_RETAINED, S.RETAINED):
         proposal.decision_reason = note
-    if rule.actor is Actor.MODERATOR:
+    if rule.actor is Actor.MODERATOR and target is not S.PUBLISHED:
+        # A moderator's decision ends the author's edit window (publication does not).
         proposal.locked_at = proposal.locked_at or now
     event = record(
         proposal, "status", actor, note, from_status=source, to_status=target.value

@@ -1,0 +1,170 @@
+import pytest
+
+from participation.extensions import db
+from participation.models import Proposal, Support, utcnow
+
+TEXT = "Installer des abris à vélos sécurisés près de la gare et des écoles du centre."
+
+
+@pytest.fixture
+def round_(create_round, create_pillar):
+    return create_round(pillars=[create_pillar(name_fr="Mobilité / Transports")])
+
+
+def form(round_, **fields):
+    values = {"title": "Des abris à vélos", "body": TEXT, "pillar_id": str(round_.pillars[0].id), "neighbourhood_id": ""}
+    values.update(fields)
+    return values
+
+
+def url(round_, suffix=""):
+    return f"/rounds/{round_.slug}/proposals/{suffix}"
+
+
+def test_visitor_browses_but_is_sent_to_sign_in_to_submit(client, round_, create_proposal):
+    create_proposal(round=round_, title="Des bancs au parc")
+    page = client.get(url(round_))
+    assert page.status_code == 200 and "Des bancs au parc" in page.text
+    assert client.get(url(round_, "new")).status_code == 302
+    assert client.post(url(round_, "new"), data=form(round_)).status_code == 302
+    assert db.session.scalar(db.select(db.func.count()).select_from(Proposal)) == 1
+
+
+def test_resident_submits_and_lands_on_the_proposal(client, round_, create_user, sign_in):
+    sign_in(create_user())
+    response = client.post(url(round_, "new"), data=form(round_))
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(url(round_, "1"))
+    page = client.get(url(round_, "1"))
+    assert "Des abris à vélos" in page.text and "P-1" in page.text
+
+
+def test_similar_proposals_are_shown_before_creating(client, round_, create_user, create_proposal, sign_in):
+    create_proposal(round=round_, title="Abris vélos sécurisés à la gare")
+    sign_in(create_user())
+    first = client.post(url(round_, "new"), data=form(round_))
+    assert first.status_code == 200
+    assert "Abris vélos sécurisés à la gare" in first.text
+    assert 'name="similar_checked" type="hidden" value="1"' in first.text
+    assert 'value="Des abris à vélos"' in first.text  # what was typed is kept
+    assert db.session.scalar(db.select(db.func.count()).select_from(Proposal)) == 1
+    second = client.post(url(round_, "new"), data=form(round_, similar_checked="1"))
+    assert second.status_code == 302
+    assert db.session.scalar(db.select(db.func.count()).select_from(Proposal)) == 2
+
+
+def test_bad_input_keeps_text_and_saves_nothing(client, round_, create_user, sign_in):
+    sign_in(create_user())
+    response = client.post(url(round_, "new"), data=form(round_, title="", body="trop court"))
+    assert response.status_code == 400
+    assert "trop court" in response.text
+    assert 'aria-invalid="true"' in response.text
+    assert db.session.scalar(db.select(db.func.count()).select_from(Proposal)) == 0
+
+
+def test_blocked_resident_reads_but_cannot_post(client, round_, create_user, sign_in, create_proposal):
+    proposal = create_proposal(round=round_)
+    sign_in(create_user(blocked_at=utcnow()))
+    assert client.get(url(round_, str(proposal.number))).status_code == 200
+    response = client.post(url(round_, "new"), data=form(round_))
+    assert response.status_code == 400
+    assert db.session.scalar(db.select(db.func.count()).select_from(Proposal)) == 1
+    response = client.post(url(round_, f"{proposal.number}/support"))
+    assert response.status_code == 302
+    assert db.session.scalar(db.select(db.func.count()).select_from(Support)) == 0
+
+
+def test_closed_phase_says_so(client, create_round, create_pillar, create_user, sign_in):
+    closed = create_round(phase="closed", pillars=[create_pillar()])
+    sign_in(create_user())
+    response = client.get(url(closed, "new"))
+    assert response.status_code == 200
+    assert "phase" in response.text.lower()
+    assert "<textarea" not in response.text
+
+
+def test_support_without_javascript_and_with_json(client, round_, create_user, create_proposal, sign_in):
+    proposal = create_proposal(round=round_)
+    sign_in(create_user())
+    response = client.post(url(round_, f"{proposal.number}/support"))
+    assert response.status_code == 302 and response.headers["Location"].endswith("#support")
+    page = client.get(url(round_, str(proposal.number)))
+    assert "unsupport" in page.text
+    response = client.post(url(round_, f"{proposal.number}/unsupport"), headers={"Accept": "application/json"})
+    assert response.json == {"supported": False, "support_count": 0, "message": response.json["message"]}
+    response = client.post(url(round_, f"{proposal.number}/support"), headers={"Accept": "application/json"})
+    assert response.json["support_count"] == 1 and response.json["supported"] is True
+
+
+def test_hidden_and_unpublished_proposals_are_404_for_others(client, round_, create_proposal, create_user, sign_in):
+    waiting = create_proposal(round=round_, status="submitted")
+    hidden = create_proposal(round=round_, hidden_at=utcnow(), hidden_reason="abus")
+    for p in (waiting, hidden):
+        assert client.get(url(round_, str(p.number))).status_code == 404
+    sign_in(waiting.author)
+    assert client.get(url(round_, str(waiting.number))).status_code == 200
+    sign_in(create_user(role="moderator"))
+    assert client.get(url(round_, str(hidden.number))).status_code == 200
+
+
+def test_edit_is_for_the_author_only(client, round_, create_proposal, create_user, sign_in):
+    proposal = create_proposal(round=round_)
+    sign_in(create_user())
+    assert client.get(url(round_, f"{proposal.number}/edit")).status_code == 403
+    sign_in(proposal.author)
+    response = client.post(url(round_, f"{proposal.number}/edit"), data=form(round_, title="Un titre corrigé"))
+    assert response.status_code == 302
+    db.session.refresh(proposal)
+    assert proposal.title == "Un titre corrigé"
+    trail = client.get(url(round_, str(proposal.number))).text
+    assert "Une proposition d&#39;essai" in trail or "Une proposition d'essai" in trail
+
+
+def test_withdraw_needs_a_reason(client, round_, create_proposal, sign_in):
+    proposal = create_proposal(round=round_)
+    sign_in(proposal.author)
+    assert client.post(url(round_, f"{proposal.number}/withdraw"), data={"reason": ""}).status_code == 400
+    response = client.post(url(round_, f"{proposal.number}/withdraw"), data={"reason": "Déjà fait"})
+    assert response.status_code == 302
+    db.session.refresh(proposal)
+    assert proposal.status == "withdrawn"
+    assert "Déjà fait" in client.get(url(round_, str(proposal.number))).text
+
+
+def test_list_pages_and_random_order_is_stable(client, round_, create_proposal):
+    for i in range(25):
+        create_proposal(round=round_, title=f"Idée numéro {i}")
+    response = client.get(url(round_) + "?sort=random")
+    assert response.status_code == 302 and "seed=" in response.headers["Location"]
+    target = response.headers["Location"]
+    first = client.get(target).text
+    assert first == client.get(target).text
+    second = client.get(target + "&page=2").text
+    assert "Idée numéro" in second
+    assert client.get(url(round_) + "?page=99").status_code == 200
+
+
+def test_list_query_count_does_not_grow(client, round_, create_proposal, create_user, sign_in, assert_page_queries):
+    sign_in(create_user())
+    for _ in range(3):
+        create_proposal(round=round_)
+    few = assert_page_queries(url(round_), 12)
+    for _ in range(60):
+        create_proposal(round=round_)
+    assert assert_page_queries(url(round_), 12) == few
+
+
+def test_proposal_page_query_count_does_not_grow(client, round_, create_proposal, create_user, sign_in, assert_page_queries):
+    from participation.proposals import state
+    from participation.models import ProposalStatus
+
+    proposal = create_proposal(round=round_)
+    sign_in(create_user())
+    path = url(round_, str(proposal.number))
+    few = assert_page_queries(path, 16)
+    moderator = create_user(role="moderator")
+    state.transition(proposal, ProposalStatus.RETAINED, moderator, "Bonne idée")
+    for _ in range(30):
+        db.session.add(Support(proposal_id=proposal.id, user_id=create_user().id, round_id=round_.id))
+    db.session.commit()
+    assert assert_page_queries(path, 16) == few

@@ -1,0 +1,156 @@
+from datetime import timedelta
+
+import pytest
+
+from participation.extensions import db
+from participation.models import ProposalEvent, utcnow
+from participation.proposals import errors
+from participation.proposals.services import (
+    ProposalFilters,
+    ProposalInput,
+    browse_query,
+    edit_proposal,
+    similar_proposals,
+    submit_proposal,
+    withdraw_proposal,
+)
+from participation.proposals.supports import support
+
+TEXT = "Planter des arbres fruitiers dans les cours d'école pour les enfants du quartier."
+
+
+@pytest.fixture
+def open_round(create_round, create_pillar):
+    return create_round(pillars=[create_pillar(), create_pillar()])
+
+
+def data(round_, **fields):
+    values = {"title": "Des vergers dans les écoles", "body": TEXT, "pillar_id": round_.pillars[0].id}
+    values.update(fields)
+    return ProposalInput(**values)
+
+
+def test_submit_publishes_at_once_without_premoderation(open_round, create_user):
+    author = create_user()
+    proposal = submit_proposal(author, open_round, data(open_round, body="**Vite** <script>x</script>" + TEXT))
+    db.session.commit()
+    assert proposal.status == "published" and proposal.published_at is not None
+    assert proposal.number == 1 and proposal.code == "P-1"
+    assert "<strong>Vite</strong>" in proposal.body_html and "<script>" not in proposal.body_html
+    kinds = [(e.kind, e.to_status) for e in proposal.events]
+    assert kinds == [("submitted", "submitted"), ("status", "published")]
+
+
+def test_submit_waits_for_a_moderator_with_premoderation(open_round, create_user):
+    open_round.premoderation = True
+    proposal = submit_proposal(create_user(), open_round, data(open_round))
+    assert proposal.status == "submitted" and not proposal.is_visible
+
+
+def test_numbers_follow_each_other_per_round(open_round, create_round, create_user):
+    author = create_user()
+    numbers = [submit_proposal(author, open_round, data(open_round)).number for _ in range(3)]
+    other = create_round(pillars=open_round.pillars)
+    assert numbers == [1, 2, 3]
+    assert submit_proposal(author, other, data(other)).number == 1
+
+
+@pytest.mark.parametrize("phase", ["upcoming", "voting", "deliberation", "closed"])
+def test_submit_refused_outside_collection(create_round, create_pillar, create_user, phase):
+    round_ = create_round(phase=phase, pillars=[create_pillar()])
+    with pytest.raises(errors.PhaseClosed):
+        submit_proposal(create_user(), round_, data(round_))
+
+
+def test_submit_refused_for_blocked_or_unconfirmed(open_round, create_user):
+    with pytest.raises(errors.AccountBlocked):
+        submit_proposal(create_user(blocked_at=utcnow()), open_round, data(open_round))
+    with pytest.raises(errors.EmailNotConfirmed):
+        submit_proposal(create_user(confirmed=False), open_round, data(open_round))
+
+
+def test_submit_refused_for_a_pillar_outside_the_round(open_round, create_user, create_pillar):
+    with pytest.raises(errors.ParticipationError):
+        submit_proposal(create_user(), open_round, data(open_round, pillar_id=create_pillar().id))
+
+
+def test_author_edits_until_first_support_and_trail_keeps_old_text(open_round, create_user):
+    author = create_user()
+    proposal = submit_proposal(author, open_round, data(open_round))
+    edit_proposal(proposal, author, data(open_round, title="Des vergers partout"))
+    edit_event = [e for e in proposal.events if e.kind == "edited"][0]
+    assert edit_event.previous.startswith("Des vergers dans les écoles")
+    assert proposal.title == "Des vergers partout"
+    support(proposal, create_user())
+    db.session.refresh(proposal)
+    with pytest.raises(errors.NotEditable):
+        edit_proposal(proposal, author, data(open_round, title="Encore un changement"))
+
+
+def test_only_the_author_edits(open_round, create_user):
+    proposal = submit_proposal(create_user(), open_round, data(open_round))
+    with pytest.raises(errors.NotAllowed):
+        edit_proposal(proposal, create_user(), data(open_round, title="Piratage du titre"))
+
+
+def test_edit_refused_after_a_moderator_decision(open_round, create_user):
+    from participation.proposals import state
+    from participation.models import ProposalStatus
+
+    author = create_user()
+    proposal = submit_proposal(author, open_round, data(open_round))
+    state.transition(proposal, ProposalStatus.RETAINED, create_user(role="moderator"), "Oui")
+    with pytest.raises(errors.NotEditable):
+        edit_proposal(proposal, author, data(open_round))
+
+
+def test_withdraw_with_reason_before_a_decision_only(open_round, create_user):
+    author = create_user()
+    proposal = submit_proposal(author, open_round, data(open_round))
+    with pytest.raises(errors.TransitionNotAllowed):
+        withdraw_proposal(proposal, create_user(), "pas à moi")
+    withdraw_proposal(proposal, author, "Doublon de ma voisine")
+    assert proposal.status == "withdrawn"
+    with pytest.raises(errors.TransitionNotAllowed):
+        withdraw_proposal(proposal, author, "encore")
+    last = db.session.scalars(db.select(ProposalEvent).order_by(ProposalEvent.id.desc())).first()
+    assert last.note == "Doublon de ma voisine"
+
+
+def test_similar_proposals_are_found_by_subject_words(open_round, create_proposal):
+    create_proposal(round=open_round, title="Un verger partagé dans chaque école")
+    create_proposal(round=open_round, title="Plus de pistes cyclables")
+    hidden = create_proposal(round=open_round, title="Vergers des écoles cachés", hidden_at=utcnow())
+    found = similar_proposals(open_round, "Des vergers dans les écoles", TEXT)
+    assert [p.title for p in found] == ["Un verger partagé dans chaque école"]
+    assert hidden not in found
+    assert similar_proposals(open_round, "Piscine", "") == []
+
+
+def test_browse_filters_search_and_sorts(open_round, create_proposal, create_neighbourhood):
+    quarter = create_neighbourhood()
+    a = create_proposal(round=open_round, title="Jardins partagés", support_count=5)
+    b = create_proposal(round=open_round, title="Bancs publics", neighbourhood=quarter, comment_count=9)
+    c = create_proposal(round=open_round, title="Atelier vélo", origin="workshop", paper_support_count=7)
+    create_proposal(round=open_round, title="En attente", status="submitted")
+
+    def ids(**filters):
+        return [p.id for p in db.session.scalars(browse_query(open_round, ProposalFilters(**filters))).unique()]
+
+    assert ids() == [c.id, a.id, b.id]  # online + paper supports
+    assert ids(sort="comments")[0] == b.id
+    assert ids(neighbourhood_id=quarter.id) == [b.id]
+    assert ids(origin="workshop") == [c.id]
+    assert ids(search="JARDIN") == [a.id]
+    assert ids(status="submitted") == ids()  # not a public status: ignored
+    first = ids(sort="random", seed=42)
+    assert sorted(first) == sorted([a.id, b.id, c.id])
+    assert ids(sort="random", seed=42) == first
+
+
+def test_published_at_orders_newest(open_round, create_proposal):
+    old = create_proposal(round=open_round, title="Ancienne")
+    old.published_at = utcnow() - timedelta(days=3)
+    new = create_proposal(round=open_round, title="Nouvelle")
+    db.session.commit()
+    assert [p.id for p in db.session.scalars(browse_query(open_round, ProposalFilters(sort="newest"))).unique()] == [new.id, old.id]
