@@ -16,7 +16,7 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 def extracted(tmp_path_factory):
     pot = tmp_path_factory.mktemp("pot") / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-q", "-F", "babel.cfg",
+        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
          "-k", "_l", "--no-location", "-o", str(pot), "."],
         cwd=ROOT, check=True,
     )

@@ -1,0 +1,303 @@
+"""A resident's own space: what they took part in, the download of their data, and erasure.
+
+Services take the user explicitly, flush, never commit. Erasure keeps the public contributions
+(proposals, comments, supports) and deletes what identifies the person: the ``users`` row stays,
+emptied, so that proposals and comments keep an author shown as "Deleted account".
+"""
+
+from collections import defaultdict
+from datetime import datetime
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload
+
+from ..accounts.passwords import verify_password
+from ..accounts.services import LastAdmin, WrongPassword
+from ..extensions import db
+from ..models import Comment, Proposal, ProposalEvent, Report, Role, Support, User, utcnow
+from ..models.user import new_session_nonce
+
+
+class LastAdminCannotErase(LastAdmin):
+    message = _l(
+        "You are the last administrator: give the administrator role to another account "
+        "before erasing yours."
+    )
+
+
+def display_author(user: User | None) -> str:
+    """The name to show for the author of a contribution (Jinja global ``display_author``).
+
+    An erased account, or an author whose row is gone, reads "Deleted account". Contributions
+    typed in from a workshop card have no author either: templates say so before calling this.
+    """
+    if user is None or user.erased_at is not None:
+        return _("Deleted account")
+    return user.display_name
+
+
+# --- "My participation" --------------------------------------------------------------------
+
+
+def my_proposals_query(user: User):
+    return (
+        select(Proposal)
+        .where(Proposal.author_id == user.id)
+        .options(joinedload(Proposal.round))
+        .order_by(Proposal.created_at.desc(), Proposal.id.desc())
+    )
+
+
+def latest_public_events(proposal_ids: list[int]) -> dict[int, ProposalEvent]:
+    """The newest public trail entry of each proposal, in one query."""
+    if not proposal_ids:
+        return {}
+    position = (
+        func.row_number()
+        .over(
+            partition_by=ProposalEvent.proposal_id,
+            order_by=(ProposalEvent.created_at.desc(), ProposalEvent.id.desc()),
+        )
+        .label("position")
+    )
+    ranked = (
+        select(ProposalEvent.id, position)
+        .where(ProposalEvent.proposal_id.in_(proposal_ids), ProposalEvent.is_public.is_(True))
+        .subquery()
+    )
+    events = db.session.scalars(
+        select(ProposalEvent)
+        .join(ranked, ranked.c.id == ProposalEvent.id)
+        .where(ranked.c.position == 1)
+    )
+    return {event.proposal_id: event for event in events}
+
+
+def my_supports_query(user: User):
+    return (
+        select(Support)
+        .where(Support.user_id == user.id)
+        .order_by(Support.created_at.desc(), Support.id.desc())
+    )
+
+
+def proposals_by_id(proposal_ids: list[int]) -> dict[int, Proposal]:
+    """Proposals (with their round, for links) of a page of supports, in one query."""
+    if not proposal_ids:
+        return {}
+    proposals = db.session.scalars(
+        select(Proposal).where(Proposal.id.in_(proposal_ids)).options(joinedload(Proposal.round))
+    )
+    return {proposal.id: proposal for proposal in proposals}
+
+
+def my_comments_query(user: User):
+    return (
+        select(Comment)
+        .where(Comment.author_id == user.id)
+        .options(joinedload(Comment.proposal).joinedload(Proposal.round))
+        .order_by(Comment.created_at.desc(), Comment.id.desc())
+    )
+
+
+# --- download ------------------------------------------------------------------------------
+
+
+def _when(value: datetime | None) -> str | None:
+    # Stored as naive UTC.
+    return value.isoformat() + "Z" if value else None
+
+
+def _proposal_ref(proposal: Proposal | None) -> dict | None:
+    if proposal is None:
+        return None
+    return {
+        "id": proposal.id,
+        "code": proposal.code,
+        "title": proposal.title,
+        "round": proposal.round.slug,
+    }
+
+
+def account_data(user: User) -> dict:
+    """Everything the platform holds about ``user``, in a fixed number of queries.
+
+    Other people are never named: trail entries and reports say what happened, not who acted.
+    """
+    proposals = list(
+        db.session.scalars(
+            select(Proposal)
+            .where(Proposal.author_id == user.id)
+            .options(
+                joinedload(Proposal.round),
+                joinedload(Proposal.pillar),
+                joinedload(Proposal.neighbourhood),
+            )
+            .order_by(Proposal.created_at, Proposal.id)
+        )
+    )
+    trails: dict[int, list[dict]] = defaultdict(list)
+    for event in db.session.scalars(
+        select(ProposalEvent)
+        .join(Proposal, Proposal.id == ProposalEvent.proposal_id)
+        .where(Proposal.author_id == user.id)
+        # The public trail, and the lines the person wrote themselves (e.g. earlier texts).
+        .where((ProposalEvent.is_public.is_(True)) | (ProposalEvent.actor_id == user.id))
+        .order_by(ProposalEvent.created_at, ProposalEvent.id)
+    ):
+        trails[event.proposal_id].append(
+            {
+                "date": _when(event.created_at),
+                "kind": event.kind,
+                "from_status": event.from_status,
+                "to_status": event.to_status,
+                "note": event.note,
+                "previous_text": event.previous if event.actor_id == user.id else None,
+                "by_you": event.actor_id == user.id,
+            }
+        )
+
+    supports = db.session.execute(
+        select(Support.created_at, Proposal)
+        .join(Proposal, Proposal.id == Support.proposal_id)
+        .where(Support.user_id == user.id)
+        .options(joinedload(Proposal.round))
+        .order_by(Support.created_at, Support.id)
+    )
+    comments = db.session.scalars(
+        select(Comment)
+        .where(Comment.author_id == user.id)
+        .options(joinedload(Comment.proposal).joinedload(Proposal.round))
+        .order_by(Comment.created_at, Comment.id)
+    )
+    reports = db.session.scalars(
+        select(Report)
+        .where(Report.reporter_id == user.id)
+        .options(
+            joinedload(Report.proposal).joinedload(Proposal.round),
+            joinedload(Report.comment).joinedload(Comment.proposal).joinedload(Proposal.round),
+        )
+        .order_by(Report.created_at, Report.id)
+    )
+
+    return {
+        "generated_at": _when(utcnow()),
+        "profile": {
+            "email": user.email,
+            "pending_email": user.pending_email,
+            "display_name": user.display_name,
+            "role": user.role,
+            "neighbourhood": user.neighbourhood.name if user.neighbourhood else None,
+            "language": user.locale,
+            "created_at": _when(user.created_at),
+            "email_confirmed_at": _when(user.email_confirmed_at),
+            "last_sign_in_at": _when(user.last_sign_in_at),
+            "confirmed": user.is_confirmed,
+            "blocked": user.is_blocked,
+            "blocked_at": _when(user.blocked_at),
+            "blocked_reason": user.blocked_reason,
+        },
+        "proposals": [
+            {
+                "id": p.id,
+                "code": p.code,
+                "round": p.round.slug,
+                "pillar": p.pillar.slug,
+                "neighbourhood": p.neighbourhood.name if p.neighbourhood else None,
+                "title": p.title,
+                "body": p.body,
+                "status": p.status,
+                "decision_reason": p.decision_reason,
+                "hidden_at": _when(p.hidden_at),
+                "hidden_reason": p.hidden_reason,
+                "online_supports": p.support_count,
+                "paper_supports": p.paper_support_count,
+                "created_at": _when(p.created_at),
+                "updated_at": _when(p.updated_at),
+                "published_at": _when(p.published_at),
+                "trail": trails.get(p.id, []),
+            }
+            for p in proposals
+        ],
+        "supports": [
+            {"date": _when(created_at), "proposal": _proposal_ref(proposal)}
+            for created_at, proposal in supports
+        ],
+        "comments": [
+            {
+                "id": c.id,
+                "proposal": _proposal_ref(c.proposal),
+                "reply_to": c.parent_id,
+                "body": c.body,
+                "created_at": _when(c.created_at),
+                "edited_at": _when(c.edited_at),
+                "deleted_at": _when(c.deleted_at),
+                "hidden_at": _when(c.hidden_at),
+                "hidden_reason": c.hidden_reason,
+            }
+            for c in comments
+        ],
+        "reports": [
+            {
+                "date": _when(r.created_at),
+                "reason": r.reason,
+                "item": (
+                    {"type": "proposal", "proposal": _proposal_ref(r.proposal)}
+                    if r.proposal_id is not None
+                    else {
+                        "type": "comment",
+                        "comment_id": r.comment_id,
+                        "proposal": _proposal_ref(r.comment.proposal if r.comment else None),
+                    }
+                ),
+                "resolved_at": _when(r.resolved_at),
+                "resolution": r.resolution,
+            }
+            for r in reports
+        ],
+    }
+
+
+# --- erasure -------------------------------------------------------------------------------
+
+
+def is_last_admin(user: User, *, lock: bool = False) -> bool:
+    """True when ``user`` is the only administrator left (they may not erase their account)."""
+    if user.role != Role.ADMIN.value:
+        return False
+    query = select(User.id).where(User.role == Role.ADMIN.value, User.erased_at.is_(None))
+    if lock:
+        # Lock the administrators' rows (PostgreSQL) so that two cannot both leave at once.
+        query = query.with_for_update()
+    return set(db.session.scalars(query)) <= {user.id}
+
+
+def erase_account(user: User, password: str) -> None:
+    """Delete ``user``'s personal data after checking their password.
+
+    Proposals and comments keep their author row (shown as "Deleted account"); supports stay
+    counted but lose their link to the person; reports lose their reporter. Every session of the
+    account ends. Raises WrongPassword or LastAdminCannotErase, leaving everything untouched.
+    """
+    if not verify_password(user.password_hash, password):
+        raise WrongPassword()
+    if is_last_admin(user, lock=True):
+        raise LastAdminCannotErase()
+    db.session.execute(update(Support).where(Support.user_id == user.id).values(user_id=None))
+    db.session.execute(update(Report).where(Report.reporter_id == user.id).values(reporter_id=None))
+    user.email = None
+    user.pending_email = None
+    user.password_hash = None
+    # The column requires a string; templates show "Deleted account" through display_author.
+    user.display_name = ""
+    user.neighbourhood_id = None
+    user.locale = None
+    user.email_confirmed_at = None
+    user.last_sign_in_at = None
+    user.blocked_at = None
+    user.blocked_reason = None
+    user.erased_at = utcnow()
+    user.session_nonce = new_session_nonce()
+    db.session.flush()
