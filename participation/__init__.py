@@ -45,9 +45,11 @@ def create_app(config: dict | None = None) -> Flask:
     from .deliberations import bp as deliberations_bp
     from .main import bp as main_bp
     from .me import bp as me_bp
+    from .moderation import bp as moderation_bp
     from .pillars import bp as pillars_bp
     from .proposals import bp as proposals_bp
     from .rounds import bp as rounds_bp
+    from .workshops import bp as workshops_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
@@ -58,6 +60,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(proposals_bp)
     app.register_blueprint(comments_bp)
     app.register_blueprint(me_bp)
+    app.register_blueprint(moderation_bp)
+    app.register_blueprint(workshops_bp)
 
     from .cli import register_cli
 

@@ -25,7 +25,10 @@ class Comment(db.Model):
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     origin: Mapped[str] = mapped_column(String(10), default="online")
-    workshop_id: Mapped[int | None]
+    workshop_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workshops.id", ondelete="RESTRICT"), index=True
+    )
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     body: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
     reply_count: Mapped[int] = mapped_column(default=0)
@@ -36,7 +39,9 @@ class Comment(db.Model):
     hidden_reason: Mapped[str | None] = mapped_column(String(500))
 
     proposal = relationship("Proposal")
-    author = relationship("User")
+    author = relationship("User", foreign_keys=[author_id])
+    entered_by = relationship("User", foreign_keys=[entered_by_id])
+    workshop = relationship("Workshop")
     parent = relationship("Comment", remote_side=[id])
 
     @property

@@ -69,7 +69,37 @@ class Deliberation(db.Model):
     council_session = relationship("CouncilSession", back_populates="deliberations")
     pillar = relationship("Pillar")
     proposals = relationship("Proposal", back_populates="deliberation", order_by="Proposal.id")
+    progress_notes = relationship(
+        "ProgressNote",
+        back_populates="deliberation",
+        order_by="ProgressNote.noted_on.desc(), ProgressNote.id.desc()",
+        cascade="all, delete-orphan",
+    )
 
     @property
     def status(self) -> MasterplanStatus:
         return MasterplanStatus(self.masterplan_status)
+
+
+class ProgressNote(db.Model):
+    """A dated note on a masterplan action's progress, with the status it set."""
+
+    __tablename__ = "progress_notes"
+    __table_args__ = (
+        CheckConstraint(
+            "status IS NULL OR status IN ('project', 'in_progress', 'done')", name="status_known"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deliberation_id: Mapped[int] = mapped_column(
+        ForeignKey("deliberations.id", ondelete="CASCADE"), index=True
+    )
+    noted_on: Mapped[date]
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str | None] = mapped_column(String(20))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    deliberation = relationship("Deliberation", back_populates="progress_notes")
+    author = relationship("User")

@@ -7,7 +7,6 @@ from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
     Index,
-    Integer,
     String,
     Text,
     UniqueConstraint,
@@ -90,7 +89,11 @@ class Proposal(db.Model):
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     origin: Mapped[str] = mapped_column(String(10), default=Origin.ONLINE.value)
-    workshop_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    workshop_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workshops.id", ondelete="RESTRICT"), index=True
+    )
+    # Who typed a paper card in (facilitator), or None for the web form.
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     title: Mapped[str] = mapped_column(String(150))
     body: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
@@ -117,7 +120,9 @@ class Proposal(db.Model):
     round = relationship("Round")
     pillar = relationship("Pillar")
     neighbourhood = relationship("Neighbourhood")
-    author = relationship("User")
+    author = relationship("User", foreign_keys=[author_id])
+    entered_by = relationship("User", foreign_keys=[entered_by_id])
+    workshop = relationship("Workshop")
     merged_into = relationship("Proposal", remote_side=[id])
     deliberation = relationship("Deliberation", back_populates="proposals")
     events = relationship(

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -62,6 +62,8 @@ class User(UserMixin, db.Model):
     blocked_at: Mapped[datetime | None]
     blocked_reason: Mapped[str | None] = mapped_column(String(500))
     erased_at: Mapped[datetime | None]
+    # E-mails about what becomes of one's proposals (published, answered, merged, promoted…).
+    notify_by_email: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     neighbourhood = relationship("Neighbourhood")
 

@@ -64,6 +64,7 @@ def add_proposal(
     workshop_id: int | None = None,
     actor: User | None = None,
 ) -> Proposal:
+    """``actor`` is who typed it in when it is not the author (a facilitator for a paper card)."""
     """Insert a proposal with the next per-round number (retrying if another took it)."""
     pillar, neighbourhood = _checked_pillar_and_neighbourhood(round_, data)
     for _attempt in range(5):
@@ -75,6 +76,7 @@ def add_proposal(
             author=author,
             origin=origin.value,
             workshop_id=workshop_id,
+            entered_by=actor if origin is Origin.WORKSHOP else None,
             title=data.title.strip(),
             body=data.body.strip(),
             body_html=render_markdown(data.body.strip()),
