@@ -64,8 +64,10 @@ def add_proposal(
     workshop_id: int | None = None,
     actor: User | None = None,
 ) -> Proposal:
-    """``actor`` is who typed it in when it is not the author (a facilitator for a paper card)."""
-    """Insert a proposal with the next per-round number (retrying if another took it)."""
+    """Insert a proposal with the next per-round number (retrying if another took it).
+
+    ``actor`` is who typed it in when it is not the author (a facilitator, for a paper card).
+    """
     pillar, neighbourhood = _checked_pillar_and_neighbourhood(round_, data)
     for _attempt in range(5):
         proposal = Proposal(
