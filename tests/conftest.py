@@ -47,7 +47,7 @@ def make_config(database_url: str, tmp_path, **overrides) -> dict:
         "RATELIMIT_STORAGE_URI": "memory://",
         "MAIL_SERVER": None,
         "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
-        "SERVER_NAME": None,
+        "SERVER_NAME": "localhost",
         # Cheap hashing in tests; production cost comes from config.py.
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_COST": 1024,

@@ -1,0 +1,213 @@
+"""What waits for moderators, how many, and since when. A fixed number of queries each."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import combinations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from ..extensions import db
+from ..models import Comment, Pillar, Proposal, ProposalStatus, Report, Round
+from ..proposals.services import keywords
+
+S = ProposalStatus
+
+
+@dataclass
+class QueueFilters:
+    round_id: int | None = None
+    pillar_id: int | None = None
+
+    def apply(self, query):
+        if self.round_id:
+            query = query.where(Proposal.round_id == self.round_id)
+        if self.pillar_id:
+            query = query.where(Proposal.pillar_id == self.pillar_id)
+        return query
+
+
+@dataclass
+class Queue:
+    count: int = 0
+    oldest: datetime | None = None
+    items: list = field(default_factory=list)
+
+
+def _proposal_options(query):
+    return query.options(
+        joinedload(Proposal.pillar), joinedload(Proposal.author), joinedload(Proposal.round)
+    )
+
+
+def awaiting_publication(filters: QueueFilters, limit: int = 50) -> Queue:
+    base = filters.apply(select(Proposal).where(Proposal.status == S.SUBMITTED.value))
+    counted = base.subquery()
+    count, oldest = db.session.execute(
+        select(func.count(), func.min(counted.c.created_at)).select_from(counted)
+    ).one()
+    items = db.session.scalars(
+        _proposal_options(base.order_by(Proposal.created_at, Proposal.id).limit(limit))
+    ).unique().all()
+    return Queue(count, oldest, items)
+
+
+def awaiting_decision(filters: QueueFilters, limit: int = 50) -> Queue:
+    base = filters.apply(select(Proposal).where(Proposal.status == S.PUBLISHED.value))
+    counted = base.subquery()
+    count, oldest = db.session.execute(
+        select(func.count(), func.min(counted.c.published_at)).select_from(counted)
+    ).one()
+    items = db.session.scalars(
+        _proposal_options(
+            base.order_by(
+                (Proposal.support_count + Proposal.paper_support_count).desc(), Proposal.id
+            ).limit(limit)
+        )
+    ).unique().all()
+    return Queue(count, oldest, items)
+
+
+@dataclass
+class PillarBacklog:
+    pillar: Pillar
+    count: int
+    oldest: datetime | None
+
+
+def decisions_by_pillar(filters: QueueFilters) -> list[PillarBacklog]:
+    query = filters.apply(
+        select(Proposal.pillar_id, func.count(), func.min(Proposal.published_at))
+        .where(Proposal.status == S.PUBLISHED.value)
+        .group_by(Proposal.pillar_id)
+    )
+    rows = db.session.execute(query).all()
+    pillars = {p.id: p for p in db.session.scalars(select(Pillar))}
+    backlog = [PillarBacklog(pillars[pid], count, oldest) for pid, count, oldest in rows]
+    return sorted(backlog, key=lambda b: b.pillar.position)
+
+
+@dataclass
+class ReportedItem:
+    item: Proposal | Comment
+    count: int
+    first_at: datetime
+    reasons: list[str]
+
+    @property
+    def is_comment(self) -> bool:
+        return isinstance(self.item, Comment)
+
+    @property
+    def proposal(self) -> Proposal:
+        return self.item.proposal if self.is_comment else self.item
+
+
+def open_reports(filters: QueueFilters, limit: int = 50) -> Queue:
+    """Unresolved reports grouped by the item they are about, oldest first."""
+    target_proposal = func.coalesce(Report.proposal_id, Comment.proposal_id)
+    grouped = (
+        select(
+            Report.proposal_id,
+            Report.comment_id,
+            func.count().label("n"),
+            func.min(Report.created_at).label("first_at"),
+        )
+        .outerjoin(Comment, Comment.id == Report.comment_id)
+        .join(Proposal, Proposal.id == target_proposal)
+        .where(Report.resolved_at.is_(None))
+        .group_by(Report.proposal_id, Report.comment_id)
+    )
+    grouped = filters.apply(grouped)
+    counted = grouped.subquery()
+    total, oldest = db.session.execute(
+        select(func.count(), func.min(counted.c.first_at)).select_from(counted)
+    ).one()
+    rows = db.session.execute(grouped.order_by("first_at").limit(limit)).all()
+    proposal_ids = [r.proposal_id for r in rows if r.proposal_id]
+    comment_ids = [r.comment_id for r in rows if r.comment_id]
+    proposals = {
+        p.id: p
+        for p in db.session.scalars(
+            _proposal_options(select(Proposal).where(Proposal.id.in_(proposal_ids)))
+        ).unique()
+    } if proposal_ids else {}
+    comments = {
+        c.id: c
+        for c in db.session.scalars(
+            select(Comment)
+            .where(Comment.id.in_(comment_ids))
+            .options(
+                joinedload(Comment.author),
+                joinedload(Comment.proposal).joinedload(Proposal.round),
+            )
+        ).unique()
+    } if comment_ids else {}
+    reasons: dict[tuple, list[str]] = {}
+    if rows:
+        for proposal_id, comment_id, reason in db.session.execute(
+            select(Report.proposal_id, Report.comment_id, Report.reason)
+            .where(
+                Report.resolved_at.is_(None),
+                (Report.proposal_id.in_(proposal_ids) | Report.comment_id.in_(comment_ids)),
+            )
+            .order_by(Report.created_at)
+        ):
+            reasons.setdefault((proposal_id, comment_id), []).append(reason)
+    items = []
+    for row in rows:
+        item = proposals.get(row.proposal_id) if row.proposal_id else comments.get(row.comment_id)
+        if item is not None:
+            key = (row.proposal_id, row.comment_id)
+            items.append(ReportedItem(item, row.n, row.first_at, reasons.get(key, [])[:5]))
+    return Queue(total, oldest, items)
+
+
+@dataclass
+class DuplicatePair:
+    first: Proposal
+    second: Proposal
+    shared: list[str]
+
+
+def likely_duplicates(filters: QueueFilters, window: int = 300, limit: int = 10) -> list[DuplicatePair]:
+    """Pairs of recent published proposals of one round whose titles share subject words."""
+    query = filters.apply(
+        select(Proposal).where(
+            Proposal.status == S.PUBLISHED.value, Proposal.hidden_at.is_(None)
+        )
+    )
+    recent = db.session.scalars(
+        _proposal_options(query.order_by(Proposal.created_at.desc()).limit(window))
+    ).unique().all()
+    words = {p.id: {w[:6] for w in keywords(p.title)} for p in recent}
+    pairs = []
+    for a, b in combinations(recent, 2):
+        if a.round_id != b.round_id or not words[a.id] or not words[b.id]:
+            continue
+        shared = words[a.id] & words[b.id]
+        score = len(shared) / min(len(words[a.id]), len(words[b.id]))
+        if len(shared) >= 2 or (shared and score >= 0.99):
+            first, second = sorted((a, b), key=lambda p: p.created_at)
+            pairs.append((score, len(shared), DuplicatePair(first, second, sorted(shared))))
+    pairs.sort(key=lambda item: (item[0], item[1]), reverse=True)
+    return [pair for _s, _n, pair in pairs[:limit]]
+
+
+def filter_choices() -> tuple[list[Round], list[Pillar]]:
+    rounds = list(db.session.scalars(select(Round).order_by(Round.collect_starts_at.desc())))
+    pillars = list(db.session.scalars(select(Pillar).order_by(Pillar.position)))
+    return rounds, pillars
+
+
+def reports_for(proposal: Proposal) -> list[Report]:
+    """All reports on a proposal and on its comments, newest first (moderator view)."""
+    return list(
+        db.session.scalars(
+            select(Report)
+            .outerjoin(Comment, Comment.id == Report.comment_id)
+            .where((Report.proposal_id == proposal.id) | (Comment.proposal_id == proposal.id))
+            .options(joinedload(Report.reporter), joinedload(Report.comment))
+            .order_by(Report.created_at.desc())
+        ).unique()
+    )

@@ -1,0 +1,147 @@
+import pytest
+
+from participation.extensions import db
+from participation.models import AuditEntry, Report, Support, utcnow
+
+
+def moderation_routes(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("moderation."):
+            url = rule.rule
+            for arg in rule.arguments:
+                url = url.replace(f"<int:{arg}>", "1")
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                yield method, url
+
+
+@pytest.mark.parametrize("role", ["resident", "facilitator"])
+def test_every_moderation_route_is_forbidden_to_residents_and_facilitators(app, client, create_user, sign_in, role):
+    sign_in(create_user(role=role))
+    routes = list(moderation_routes(app))
+    assert len(routes) >= 12
+    for method, url in routes:
+        response = client.open(url, method=method)
+        assert response.status_code == 403, (method, url)
+
+
+def test_every_moderation_route_sends_visitors_to_sign_in(app, client):
+    for method, url in moderation_routes(app):
+        response = client.open(url, method=method)
+        assert response.status_code == 302 and "/sign-in" in response.headers["Location"], (method, url)
+
+
+def test_audit_log_is_for_admins_only(client, create_user, sign_in):
+    sign_in(create_user(role="moderator"))
+    assert client.get("/moderation/audit").status_code == 403
+    sign_in(create_user(role="admin"))
+    assert client.get("/moderation/audit").status_code == 200
+
+
+def test_moderator_home_shows_what_waits(client, create_user, sign_in, create_proposal, create_round, create_pillar):
+    round_ = create_round(pillars=[create_pillar()], premoderation=True)
+    create_proposal(round=round_, status="submitted", title="Un jardin sur le toit")
+    reported = create_proposal(round=round_, title="Un parking géant")
+    for _ in range(2):
+        db.session.add(Report(reporter_id=create_user().id, proposal_id=reported.id, reason="Hors sujet total"))
+    create_proposal(round=round_, title="Des pistes cyclables partout")
+    create_proposal(round=round_, title="Pistes cyclables sécurisées partout")
+    db.session.commit()
+    sign_in(create_user(role="moderator"))
+    page = client.get("/moderation/", headers={"Accept-Language": "en"}).text
+    assert "Un jardin sur le toit" in page
+    assert "Hors sujet total" in page and "2 reports" in page
+    assert "Compare and merge" in page
+
+
+def test_moderator_home_query_count_does_not_grow(client, create_user, sign_in, create_proposal, create_round, create_pillar, assert_page_queries):
+    round_ = create_round(pillars=[create_pillar(), create_pillar()])
+    sign_in(create_user(role="moderator"))
+
+    def add(n):
+        for i in range(n):
+            p = create_proposal(round=round_, status="submitted" if i % 3 == 0 else "published", title=f"Idée {i} pour la ville")
+            if i % 4 == 0:
+                db.session.add(Report(reporter_id=p.author_id, proposal_id=p.id, reason="Signalement de test"))
+        db.session.commit()
+
+    add(4)
+    few = assert_page_queries("/moderation/", 20)
+    add(60)
+    assert assert_page_queries("/moderation/", 20) == few
+
+
+def test_bulk_publish_and_decide(client, create_user, sign_in, create_proposal):
+    waiting = [create_proposal(status="submitted") for _ in range(2)]
+    sign_in(create_user(role="moderator"))
+    response = client.post("/moderation/bulk", data={"action": "publish", "proposal_ids": [str(p.id) for p in waiting]})
+    assert response.status_code == 302
+    for p in waiting:
+        db.session.refresh(p)
+        assert p.status == "published"
+    # Not retaining without a reason changes nothing at all.
+    response = client.post("/moderation/bulk", data={"action": "not_retained", "reason": "", "proposal_ids": [str(p.id) for p in waiting]})
+    for p in waiting:
+        db.session.refresh(p)
+        assert p.status == "published"
+    client.post("/moderation/bulk", data={"action": "not_retained", "reason": "Déjà prévu", "proposal_ids": [str(p.id) for p in waiting]})
+    for p in waiting:
+        db.session.refresh(p)
+        assert p.status == "not_retained"
+
+
+def test_decision_form_keeps_what_was_typed_on_error(client, create_user, sign_in, create_proposal):
+    proposal = create_proposal()
+    sign_in(create_user(role="moderator"))
+    response = client.post(f"/moderation/proposals/{proposal.id}/decide", data={"target": "not_retained", "reason": ""})
+    assert response.status_code == 400
+    response = client.post(f"/moderation/proposals/{proposal.id}/decide", data={"target": "retained", "reason": "Très bonne idée, à étudier"})
+    assert response.status_code == 302
+    db.session.refresh(proposal)
+    assert proposal.status == "retained"
+    public = client.get(f"/rounds/{proposal.round.slug}/proposals/{proposal.number}").text
+    assert "Très bonne idée, à étudier" in public
+
+
+def test_merge_through_the_page(client, create_user, sign_in, create_proposal):
+    kept = create_proposal(title="Des bancs")
+    dup = create_proposal(round=kept.round, title="Plus de bancs")
+    supporter = create_user()
+    db.session.add(Support(proposal_id=dup.id, user_id=supporter.id, round_id=dup.round_id))
+    dup.support_count = 1
+    db.session.commit()
+    sign_in(create_user(role="moderator"))
+    assert client.get(f"/moderation/merge?ids={kept.id}&ids={dup.id}").status_code == 200
+    response = client.post("/moderation/merge", data={"ids": [kept.id, dup.id], "kept": kept.id, "note": "Doublon"})
+    assert response.status_code == 302
+    db.session.refresh(kept)
+    db.session.refresh(dup)
+    assert kept.support_count == 1 and dup.merged_into_id == kept.id
+    page = client.get(f"/rounds/{dup.round.slug}/proposals/{dup.number}").text
+    assert f"/proposals/{kept.number}" in page
+
+
+def test_block_through_the_page(client, create_user, sign_in):
+    resident = create_user(display_name="Spammeur")
+    sign_in(create_user(role="moderator"))
+    assert "Spammeur" in client.get("/moderation/users?q=spam").text
+    client.post(f"/moderation/users/{resident.id}/block", data={"reason": "Publicités"})
+    db.session.refresh(resident)
+    assert resident.is_blocked
+    actions = [e.action for e in db.session.scalars(db.select(AuditEntry))]
+    assert actions == ["user.block"]
+
+
+def test_hide_from_the_moderation_page_and_dismiss_reports(client, create_user, sign_in, create_proposal):
+    proposal = create_proposal()
+    db.session.add(Report(reporter_id=create_user().id, proposal_id=proposal.id, reason="Insultes"))
+    db.session.commit()
+    sign_in(create_user(role="moderator"))
+    assert "Insultes" in client.get(f"/moderation/proposals/{proposal.id}").text
+    assert client.post(f"/moderation/proposals/{proposal.id}/hide", data={"reason": ""}).status_code == 400
+    client.post(f"/moderation/proposals/{proposal.id}/hide", data={"reason": "Insultes avérées"})
+    db.session.refresh(proposal)
+    assert proposal.is_hidden
+    assert db.session.scalar(db.select(Report)).resolved_at is not None
+    client.post(f"/moderation/proposals/{proposal.id}/restore", data={"reason": "Corrigé par l'auteur"})
+    db.session.refresh(proposal)
+    assert not proposal.is_hidden

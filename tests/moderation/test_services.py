@@ -1,0 +1,210 @@
+import pytest
+
+from participation.extensions import db
+from participation.models import AuditEntry, PaperSupport, ProposalStatus, Support, utcnow
+from participation.moderation import services
+from participation.proposals import errors
+
+S = ProposalStatus
+
+
+@pytest.fixture
+def moderator(create_user):
+    return create_user(role="moderator")
+
+
+def add_support(proposal, user):
+    db.session.add(Support(proposal_id=proposal.id, user_id=user.id if user else None, round_id=proposal.round_id))
+    proposal.support_count += 1
+    db.session.commit()
+
+
+def actions():
+    return [e.action for e in db.session.scalars(db.select(AuditEntry).order_by(AuditEntry.id))]
+
+
+def test_publish_writes_trail_audit_and_mail(create_proposal, moderator, outbox):
+    proposal = create_proposal(status="submitted")
+    services.publish(proposal, moderator)
+    db.session.commit()
+    assert proposal.status == "published"
+    assert actions() == ["proposal.publish"]
+    entry = db.session.scalar(db.select(AuditEntry))
+    assert (entry.before, entry.after, entry.actor_id) == ({"status": "submitted"}, {"status": "published"}, moderator.id)
+    (message,) = outbox()
+    assert message["To"] == proposal.author.email
+
+
+def test_decide_and_correct_keep_both_reasons(create_proposal, moderator, outbox):
+    proposal = create_proposal()
+    services.decide(proposal, moderator, S.NOT_RETAINED, "Hors des compétences de la ville")
+    services.decide(proposal, moderator, S.RETAINED, "Après réexamen : la ville peut agir")
+    db.session.commit()
+    notes = [e.note for e in proposal.events if e.kind == "status"]
+    assert notes == ["Hors des compétences de la ville", "Après réexamen : la ville peut agir"]
+    assert actions() == ["proposal.decide", "proposal.correct"]
+    assert len(outbox()) == 2
+
+
+def test_not_retained_needs_a_reason(create_proposal, moderator):
+    with pytest.raises(errors.ReasonRequired):
+        services.decide(create_proposal(), moderator, S.NOT_RETAINED, "")
+
+
+def test_moderators_do_not_moderate_their_own_content(create_proposal, moderator):
+    proposal = create_proposal(author=moderator)
+    with pytest.raises((services.OwnContent, errors.TransitionNotAllowed)):
+        services.decide(proposal, moderator, S.RETAINED, "moi")
+    with pytest.raises(services.OwnContent):
+        services.hide(proposal, moderator, "moi")
+
+
+def test_residents_cannot_use_moderation_services(create_proposal, create_user):
+    resident = create_user()
+    with pytest.raises(errors.NotAllowed):
+        services.publish(create_proposal(status="submitted"), resident)
+    with pytest.raises(errors.NotAllowed):
+        services.hide(create_proposal(), resident, "abus")
+
+
+def test_no_mail_when_author_opted_out(create_proposal, create_user, moderator, outbox):
+    author = create_user(notify_by_email=False)
+    services.decide(create_proposal(author=author), moderator, S.RETAINED, None)
+    db.session.commit()
+    assert outbox() == []
+
+
+def test_hide_and_restore_with_reasons(create_proposal, moderator):
+    proposal = create_proposal()
+    assert services.hide(proposal, moderator, "Propos injurieux") is True
+    assert proposal.is_hidden and proposal.hidden_reason == "Propos injurieux"
+    assert services.hide(proposal, moderator, "encore") is False
+    with pytest.raises(errors.ReasonRequired):
+        services.restore(proposal, moderator, "")
+    assert services.restore(proposal, moderator, "Erreur de signalement") is True
+    db.session.commit()
+    assert not proposal.is_hidden and proposal.status == "published"
+    assert actions() == ["proposal.hide", "proposal.restore"]
+
+
+def test_merge_moves_supports_without_counting_anyone_twice(
+    create_round, create_pillar, create_proposal, create_user, moderator, outbox
+):
+    round_ = create_round(pillars=[create_pillar()])
+    kept = create_proposal(round=round_, title="Pistes cyclables")
+    dup1 = create_proposal(round=round_, title="Plus de pistes cyclables")
+    dup2 = create_proposal(round=round_, title="Des pistes vélo")
+    both = create_user()  # supports kept and dup1
+    all_three = create_user()
+    only_dup1, only_dup2 = create_user(), create_user()
+    add_support(kept, both)
+    add_support(dup1, both)
+    for p in (kept, dup1, dup2):
+        add_support(p, all_three)
+    add_support(dup1, only_dup1)
+    add_support(dup2, only_dup2)
+    add_support(dup2, None)  # an erased account's support
+    services.merge(kept, [dup1, dup2], moderator, "Même idée")
+    db.session.commit()
+    rows = db.session.scalars(db.select(Support).where(Support.proposal_id == kept.id)).all()
+    linked = [r.user_id for r in rows if r.user_id]
+    assert sorted(linked) == sorted({both.id, all_three.id, only_dup1.id, only_dup2.id})
+    assert len(rows) == 5  # four people once each, plus the anonymous support
+    db.session.refresh(kept)
+    assert kept.support_count == 5
+    for dup in (dup1, dup2):
+        db.session.refresh(dup)
+        assert dup.status == "merged" and dup.merged_into_id == kept.id and dup.support_count == 0
+    assert sorted(m["To"] for m in outbox()) == sorted([dup1.author.email, dup2.author.email])
+    assert [e.kind for e in kept.events][-1] == "merged_in"
+
+
+def test_merge_adds_up_paper_supports_per_workshop(create_proposal, moderator, create_user):
+    from datetime import timedelta
+
+    from participation.models import Workshop
+
+    kept = create_proposal()
+    dup = create_proposal(round=kept.round)
+    workshop = Workshop(round=kept.round, title="Atelier", place="Salle", starts_at=utcnow(), ends_at=utcnow() + timedelta(hours=2))
+    other = Workshop(round=kept.round, title="Atelier 2", place="Salle", starts_at=utcnow(), ends_at=utcnow() + timedelta(hours=2))
+    db.session.add_all([workshop, other])
+    db.session.flush()
+    db.session.add_all([
+        PaperSupport(workshop_id=workshop.id, proposal_id=kept.id, count=4),
+        PaperSupport(workshop_id=workshop.id, proposal_id=dup.id, count=3),
+        PaperSupport(workshop_id=other.id, proposal_id=dup.id, count=2),
+    ])
+    db.session.commit()
+    services.merge(kept, [dup], moderator)
+    db.session.commit()
+    tallies = {t.workshop_id: t.count for t in db.session.scalars(db.select(PaperSupport))}
+    assert tallies == {workshop.id: 7, other.id: 2}
+    db.session.refresh(kept)
+    assert kept.paper_support_count == 9
+
+
+def test_merge_is_all_or_nothing(create_proposal, create_round, create_pillar, moderator):
+    kept = create_proposal()
+    fine = create_proposal(round=kept.round)
+    elsewhere = create_proposal()  # another round
+    with pytest.raises(services.MergeNotPossible):
+        services.merge(kept, [fine, elsewhere], moderator)
+    db.session.rollback()
+    db.session.refresh(fine)
+    assert fine.status == "published" and fine.merged_into_id is None
+
+
+def test_promote_retained_proposals_into_a_deliberation(create_proposal, moderator, outbox):
+    from datetime import date
+
+    first = create_proposal()
+    second = create_proposal(round=first.round)
+    for p in (first, second):
+        services.decide(p, moderator, S.RETAINED, "Oui")
+    session = services.create_council_session(moderator, date(2027, 3, 1), "Conseil municipal", first.round_id)
+    number = services.next_deliberation_number(session.id)
+    deliberation = services.promote(
+        [first, second], moderator,
+        services.DeliberationInput(session.id, number, first.pillar_id, "Un plan vélo", "Texte"),
+    )
+    db.session.commit()
+    assert number == 1
+    assert {p.status for p in deliberation.proposals} == {"promoted"}
+    assert first.deliberation_id == deliberation.id
+    with pytest.raises(services.PromotionNotPossible):
+        services.promote([create_proposal()], moderator, services.DeliberationInput(session.id, 2, first.pillar_id, "x"))
+    db.session.rollback()
+    third = create_proposal(round=first.round)
+    services.decide(third, moderator, S.RETAINED, None)
+    with pytest.raises(services.NumberTaken):
+        services.promote([third], moderator, services.DeliberationInput(session.id, 1, first.pillar_id, "Doublon"))
+
+
+def test_block_and_unblock(create_user, moderator):
+    resident = create_user()
+    services.block(resident, moderator, "Spam répété")
+    assert resident.is_blocked and resident.blocked_reason == "Spam répété"
+    services.unblock(resident, moderator)
+    assert not resident.is_blocked
+    with pytest.raises(services.BlockNotAllowed):
+        services.block(create_user(role="moderator"), moderator, "non")
+    with pytest.raises(services.BlockNotAllowed):
+        services.block(moderator, moderator, "moi")
+    services.block(create_user(role="moderator"), create_user(role="admin"), "admin peut")
+
+
+def test_audit_log_is_append_only(create_proposal, moderator):
+    from participation.models.audit import AuditLogIsAppendOnly
+
+    services.publish(create_proposal(status="submitted"), moderator)
+    db.session.commit()
+    entry = db.session.scalar(db.select(AuditEntry))
+    entry.note = "changed"
+    with pytest.raises(AuditLogIsAppendOnly):
+        db.session.commit()
+    db.session.rollback()
+    db.session.delete(db.session.scalar(db.select(AuditEntry)))
+    with pytest.raises(AuditLogIsAppendOnly):
+        db.session.commit()
+    db.session.rollback()
