@@ -1,7 +1,7 @@
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
@@ -135,3 +135,4 @@ class ChangeEmailForm(FlaskForm):
 class ProfileForm(NeighbourhoodChoicesMixin, FlaskForm):
     display_name = display_name_field()
     neighbourhood_id = neighbourhood_field()
+    notify_by_email = BooleanField(_l("E-mail me when my proposals are answered or progress"))

@@ -146,6 +146,7 @@ def _account_page(**forms):
         prefix="profile",
         display_name=current_user.display_name,
         neighbourhood_id=current_user.neighbourhood_id,
+        notify_by_email=current_user.notify_by_email,
         formdata=None,
     )
     profile.set_neighbourhoods(choices)
@@ -170,7 +171,9 @@ def update_profile():
     form.set_neighbourhoods(services.neighbourhood_choices())
     if not form.validate_on_submit():
         return _account_page(profile=form), 400
-    services.update_profile(current_user, form.display_name.data, form.neighbourhood_id.data)
+    services.update_profile(
+        current_user, form.display_name.data, form.neighbourhood_id.data, form.notify_by_email.data
+    )
     db.session.commit()
     flash(_("Your profile has been saved."), "success")
     return redirect(url_for("accounts.account"))

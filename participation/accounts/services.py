@@ -277,8 +277,11 @@ def confirm_email_change(token: str) -> User:
 # --- profile and roles ---------------------------------------------------------------------
 
 
-def update_profile(user: User, display_name: str, neighbourhood_id: int | None) -> None:
+def update_profile(
+    user: User, display_name: str, neighbourhood_id: int | None, notify_by_email: bool = True
+) -> None:
     user.display_name = display_name.strip()
+    user.notify_by_email = bool(notify_by_email)
     user.neighbourhood = (
         db.session.get(Neighbourhood, neighbourhood_id) if neighbourhood_id else None
     )

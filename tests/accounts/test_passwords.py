@@ -147,3 +147,11 @@ def test_profile_update_keeps_input_on_error(client, create_user, sign_in, creat
     assert response.status_code == 302
     db.session.refresh(user)
     assert (user.display_name, user.neighbourhood_id) == ("Jeanne", quarter.id)
+    # An unticked box turns notifications off; ticking it turns them on again.
+    assert user.notify_by_email is False
+    client.post(
+        "/account/profile",
+        data={"profile-display_name": "Jeanne", "profile-notify_by_email": "y"},
+    )
+    db.session.refresh(user)
+    assert user.notify_by_email is True
