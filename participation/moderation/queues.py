@@ -181,17 +181,32 @@ def likely_duplicates(filters: QueueFilters, window: int = 300, limit: int = 10)
         _proposal_options(query.order_by(Proposal.created_at.desc()).limit(window))
     ).unique().all()
     words = {p.id: {w[:6] for w in keywords(p.title)} for p in recent}
+    # Words found in many titles ("quartier", "vélo" in a mobility round) say little.
+    frequency: dict[str, int] = {}
+    for found in words.values():
+        for word in found:
+            frequency[word] = frequency.get(word, 0) + 1
+    common = max(3, len(recent) // 20)
+    words = {pid: {w for w in found if frequency[w] <= common} for pid, found in words.items()}
+    by_id = {p.id: p for p in recent}
+    # Only pairs that share at least one word are compared (an inverted index).
+    index: dict[tuple[int, str], list[int]] = {}
+    for p in recent:
+        for word in words[p.id]:
+            index.setdefault((p.round_id, word), []).append(p.id)
+    candidates = {
+        (a, b) for ids in index.values() for a, b in combinations(sorted(ids), 2)
+    }
     pairs = []
-    for a, b in combinations(recent, 2):
-        if a.round_id != b.round_id or not words[a.id] or not words[b.id]:
-            continue
+    for a_id, b_id in candidates:
+        a, b = by_id[a_id], by_id[b_id]
         shared = words[a.id] & words[b.id]
         score = len(shared) / min(len(words[a.id]), len(words[b.id]))
-        if len(shared) >= 2 or (shared and score >= 0.99):
-            first, second = sorted((a, b), key=lambda p: p.created_at)
-            pairs.append((score, len(shared), DuplicatePair(first, second, sorted(shared))))
-    pairs.sort(key=lambda item: (item[0], item[1]), reverse=True)
-    return [pair for _s, _n, pair in pairs[:limit]]
+        if len(shared) >= 2 or score >= 0.99:
+            first, second = sorted((a, b), key=lambda p: (p.created_at, p.id))
+            pairs.append((score, len(shared), -first.id, DuplicatePair(first, second, sorted(shared))))
+    pairs.sort(key=lambda item: item[:3], reverse=True)
+    return [item[3] for item in pairs[:limit]]
 
 
 def filter_choices() -> tuple[list[Round], list[Pillar]]:

@@ -153,10 +153,12 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+FOLDED_STOP_WORDS = {_fold(w) for w in STOP_WORDS}
+
+
 def keywords(text: str) -> set[str]:
     words = re.findall(r"[\w']+", _fold(text))
-    folded_stop = {_fold(w) for w in STOP_WORDS}
-    return {w.split("'")[-1] for w in words if len(w) >= 4} - folded_stop
+    return {w.split("'")[-1] for w in words if len(w) >= 4} - FOLDED_STOP_WORDS
 
 
 def similar_proposals(
