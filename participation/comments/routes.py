@@ -8,7 +8,7 @@ from ..proposals import errors as proposal_errors
 from ..proposals.rules import can_view
 from . import bp, rules, services
 from .errors import AlreadyReported, CommentDeleted
-from .forms import CommentForm, ReplyForm, ReportForm
+from .forms import CommentForm, ReportForm, new_comment_form, reply_form
 
 # Per address and per account: a shared address (a library, a school) is not one person.
 POST_LIMIT = "10 per minute; 100 per day"
@@ -70,7 +70,7 @@ def _visible_comment_or_404(comment_id: int) -> Comment:
 
 @bp.app_context_processor
 def comment_forms():
-    return {"comment_form": lambda: CommentForm(formdata=None), "reply_form": ReplyForm}
+    return {"comment_form": new_comment_form, "reply_form": reply_form}
 
 
 @bp.post("/proposals/<int:proposal_id>/comments")

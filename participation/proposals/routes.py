@@ -123,6 +123,7 @@ def new(slug: str):
 def show(slug: str, number: int):
     round_, proposal = _load_visible(slug, number)
     is_moderator = current_user.is_authenticated and current_user.has_role(Role.MODERATOR)
+    from ..comments import rules as comment_rules
     from ..comments.services import comment_thread
 
     page = request.args.get("comments_page", 1, type=int)
@@ -135,6 +136,7 @@ def show(slug: str, number: int):
         thread=comment_thread(proposal, max(page, 1), current_user),
         withdraw_form=WithdrawForm(),
         support_problem=rules.support_problem(proposal, current_user),
+        comment_rules=comment_rules,
         state=state,
     )
 

@@ -1,0 +1,68 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from .errors import COMMENT_MAX, COMMENT_MIN, REASON_MAX, REASON_MIN
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _optional_int(value):
+    return int(value) if isinstance(value, str) and value.isdigit() else None
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(
+        _l("Your comment"),
+        filters=[_strip],
+        validators=[
+            DataRequired(_l("Write your comment.")),
+            Length(
+                min=COMMENT_MIN,
+                max=COMMENT_MAX,
+                message=_l("A comment must have between 2 and 3,000 characters."),
+            ),
+        ],
+        render_kw={"rows": 5, "maxlength": COMMENT_MAX},
+    )
+    # The comment answered, for a reply.
+    parent_id = HiddenField(filters=[_optional_int])
+
+
+def _own_ids(form: FlaskForm, prefix: str) -> FlaskForm:
+    """Give the fields ids of their own: a proposal page holds many comment forms."""
+    for field in form:
+        field.id = f"{prefix}-{field.name}"
+        field.label.field_id = field.id
+    return form
+
+
+def new_comment_form() -> CommentForm:
+    """The empty form under a proposal's comments."""
+    return _own_ids(CommentForm(formdata=None), "comment")
+
+
+def reply_form(parent) -> CommentForm:
+    """The empty reply form under the comment ``parent``."""
+    form = CommentForm(formdata=None, parent_id=parent.id)
+    form.body.label.text = _l("Your reply")
+    return _own_ids(form, f"reply-{parent.id}")
+
+
+class ReportForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why should a moderator look at it?"),
+        filters=[_strip],
+        validators=[
+            DataRequired(_l("Give the reason for your report.")),
+            Length(
+                min=REASON_MIN,
+                max=REASON_MAX,
+                message=_l("Give a reason of between 5 and 1,000 characters."),
+            ),
+        ],
+        render_kw={"rows": 4, "maxlength": REASON_MAX},
+    )
