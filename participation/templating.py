@@ -1,5 +1,7 @@
 """Names every template can use."""
 
+import re
+
 from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale
 
@@ -13,7 +15,13 @@ def current_locale() -> str:
 
 
 def localdate(value, fmt: str = "long") -> str:
-    return format_date(value, fmt) if value else ""
+    if not value:
+        return ""
+    text = format_date(value, fmt)
+    # French writes the first day of a month as an ordinal: « 1er novembre 2026 ».
+    if value.day == 1 and fmt in ("long", "full") and current_locale() == "fr":
+        text = re.sub(r"(^|\s)1(\s)", r"\g<1>1er\2", text, count=1)
+    return text
 
 
 def localdatetime(value, fmt: str = "long") -> str:

@@ -1,5 +1,6 @@
 from flask import abort, flash, has_request_context, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -66,7 +67,7 @@ def bulk():
         flash(_("Nothing was changed: %(error)s (%(code)s)", error=error, code=proposal.code), "error")
         return redirect(back)
     db.session.commit()
-    flash(_("%(num)d proposals updated.", num=len(proposals)), "success")
+    flash(ngettext("%(num)d proposal updated.", "%(num)d proposals updated.", len(proposals)), "success")
     return redirect(back)
 
 
@@ -198,7 +199,7 @@ def dismiss_reports():
         flash(str(error), "error")
     else:
         db.session.commit()
-        flash(_("%(num)d reports dismissed.", num=count), "success")
+        flash(ngettext("%(num)d report dismissed.", "%(num)d reports dismissed.", count), "success")
     return redirect(safe_next_url(request.form.get("back")) or url_for("moderation.home"))
 
 
