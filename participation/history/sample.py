@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Neighbourhood, Pillar, Round, utcnow
-from .services import PARIS, ImportReport, paris_to_utc, upsert_pillars
+from ..paris_time import PARIS, paris_to_utc
+from .services import ImportReport, upsert_pillars
 from .smart_days_2018 import PILLARS, parse_smart_days_2018, read_shipped_text
 
 # Sample reference data, from general knowledge rather than an official city list (the 2018

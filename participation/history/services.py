@@ -5,21 +5,19 @@ the brochure says something different. Flushes, never commits (the caller commit
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from sqlalchemy import select
 
 from ..extensions import db
 from ..models import CouncilSession, Deliberation, MasterplanStatus, Pillar, Round
+from ..paris_time import paris_to_utc
 from .smart_days_2018 import (
     ParsedPillar,
     SmartDaysBrochure,
     parse_smart_days_2018,
     read_shipped_text,
 )
-
-PARIS = ZoneInfo("Europe/Paris")
 
 ROUND_SLUG = "smart-days-2018"
 ROUND_TITLE = "Smart Days 2018"
@@ -52,11 +50,6 @@ class ImportReport:
             for kind in KINDS
             if self.created[kind] or self.updated[kind] or self.unchanged[kind]
         ]
-
-
-def paris_to_utc(moment: datetime) -> datetime:
-    """A naive Europe/Paris wall-clock time as the naive UTC the models store."""
-    return moment.replace(tzinfo=PARIS).astimezone(UTC).replace(tzinfo=None)
 
 
 def _assign(obj, values: dict) -> bool:

@@ -65,8 +65,9 @@ class Round(db.Model):
             return RoundPhase.UPCOMING
         if now < self.collect_ends_at:
             return RoundPhase.COLLECTING
+        # A gap between collection and vote already belongs to the vote (not yet open).
         if self.vote_starts_at and self.vote_ends_at and now < self.vote_ends_at:
-            return RoundPhase.VOTING if now >= self.vote_starts_at else RoundPhase.COLLECTING
+            return RoundPhase.VOTING
         if self.deliberation_ends_at and now < self.deliberation_ends_at:
             return RoundPhase.DELIBERATION
         return RoundPhase.CLOSED
@@ -76,12 +77,15 @@ class Round(db.Model):
         return self.phase_at(utcnow())
 
     def accepts_proposals_at(self, now: datetime) -> bool:
-        return self.phase_at(now) is RoundPhase.COLLECTING
+        return self.collect_starts_at <= now < self.collect_ends_at
 
     def accepts_supports_at(self, now: datetime) -> bool:
         # Supports open with the collection and close with the vote.
-        phase = self.phase_at(now)
-        return phase is RoundPhase.COLLECTING or phase is RoundPhase.VOTING
+        if self.collect_starts_at <= now < self.collect_ends_at:
+            return True
+        return bool(
+            self.vote_starts_at and self.vote_ends_at and self.vote_starts_at <= now < self.vote_ends_at
+        )
 
     def accepts_comments_at(self, now: datetime) -> bool:
         return self.phase_at(now) is not RoundPhase.CLOSED and now >= self.collect_starts_at

@@ -118,7 +118,7 @@ def test_sample_round_is_marked_as_sample_on_its_page_and_at_home(app, client):
     text = page.get_data(as_text=True)
     assert "Sample content" in text
     assert "It is not a real consultation." in text
-    assert "Contenu d&#39;exemple : cette concertation montre" in text
+    assert "Contenu d'exemple : cette concertation montre" in text
 
     home = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Béthune à 2032" in home and "Sample content" in home

@@ -89,3 +89,25 @@ def test_blocked_resident_cannot_support(create_proposal, create_user):
 
     with pytest.raises(errors.AccountBlocked):
         support(create_proposal(), create_user(blocked_at=utcnow()))
+
+
+def test_nothing_is_accepted_in_a_gap_between_collection_and_vote(create_round, create_pillar, create_proposal, create_user):
+    from datetime import timedelta
+
+    from participation.models import utcnow
+    from participation.proposals.services import ProposalInput, submit_proposal
+
+    now = utcnow()
+    round_ = create_round(
+        pillars=[create_pillar()],
+        collect_starts_at=now - timedelta(days=10),
+        collect_ends_at=now - timedelta(days=1),
+        vote_starts_at=now + timedelta(days=2),
+        vote_ends_at=now + timedelta(days=20),
+    )
+    assert round_.phase.value == "voting"
+    proposal = create_proposal(round=round_)
+    with pytest.raises(errors.PhaseClosed):
+        support(proposal, create_user())
+    with pytest.raises(errors.PhaseClosed):
+        submit_proposal(create_user(), round_, ProposalInput("Un titre assez long", "x" * 30, round_.pillars[0].id))
