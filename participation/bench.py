@@ -72,27 +72,59 @@ def generate(db, scale: float) -> dict:
 
     first_user = (db.session.scalar(select(func.max(User.id))) or 0) + 1
     for batch in _chunks(
-        {"email": f"bench{i}@example.org", "display_name": f"Habitant {i}", "password_hash": password,
-         "role": "resident", "email_confirmed_at": now, "session_nonce": f"{i:016x}", "created_at": now,
-         "notify_by_email": True}
+        {
+            "email": f"bench{i}@example.org",
+            "display_name": f"Habitant {i}",
+            "password_hash": password,
+            "role": "resident",
+            "email_confirmed_at": now,
+            "session_nonce": f"{i:016x}",
+            "created_at": now,
+            "notify_by_email": True,
+        }
         for i in range(n_users)
     ):
         db.session.execute(insert(User), batch)
     user_ids = list(range(first_user, first_user + n_users))
     body = "Une proposition de démonstration pour mesurer les pages, avec un peu de texte."
     html = render_markdown(body)
-    words = ["vélo", "jardin", "école", "parc", "bus", "marché", "musée", "sport", "santé", "quartier"]
+    words = [
+        "vélo",
+        "jardin",
+        "école",
+        "parc",
+        "bus",
+        "marché",
+        "musée",
+        "sport",
+        "santé",
+        "quartier",
+    ]
     for batch in _chunks(
-        {"round_id": round_.id, "number": i + 1, "pillar_id": pillar_ids[i % len(pillar_ids)],
-         "author_id": user_ids[i % n_users], "origin": "online",
-         "title": f"Proposition {i} : {rng.choice(words)} et {rng.choice(words)}",
-         "body": body, "body_html": html, "status": "published", "support_count": 0,
-         "paper_support_count": 0, "comment_count": 0, "is_sample": True,
-         "created_at": now - timedelta(minutes=i), "updated_at": now, "published_at": now - timedelta(minutes=i)}
+        {
+            "round_id": round_.id,
+            "number": i + 1,
+            "pillar_id": pillar_ids[i % len(pillar_ids)],
+            "author_id": user_ids[i % n_users],
+            "origin": "online",
+            "title": f"Proposition {i} : {rng.choice(words)} et {rng.choice(words)}",
+            "body": body,
+            "body_html": html,
+            "status": "published",
+            "support_count": 0,
+            "paper_support_count": 0,
+            "comment_count": 0,
+            "is_sample": True,
+            "created_at": now - timedelta(minutes=i),
+            "updated_at": now,
+            "published_at": now - timedelta(minutes=i),
+        }
         for i in range(n_props)
     ):
         db.session.execute(insert(Proposal), batch)
-    proposal_ids = list(db.session.scalars(select(Proposal.id).where(Proposal.round_id == round_.id)))
+    proposal_ids = list(
+        db.session.scalars(select(Proposal.id).where(Proposal.round_id == round_.id))
+    )
 
     # Popular proposals get most supports (a long tail), each (proposal, user) pair once.
     def support_rows():
@@ -103,7 +135,12 @@ def generate(db, scale: float) -> dict:
             if (proposal, user) in seen:
                 continue
             seen.add((proposal, user))
-            yield {"proposal_id": proposal, "user_id": user, "round_id": round_.id, "created_at": now}
+            yield {
+                "proposal_id": proposal,
+                "user_id": user,
+                "round_id": round_.id,
+                "created_at": now,
+            }
 
     for batch in _chunks(support_rows()):
         db.session.execute(insert(Support), batch)
@@ -113,18 +150,28 @@ def generate(db, scale: float) -> dict:
     busiest = proposal_ids[0]
     comment_html = render_markdown("Un commentaire de démonstration.")
     for batch in _chunks(
-        {"proposal_id": busiest, "author_id": rng.choice(user_ids), "origin": "online",
-         "body": "Un commentaire de démonstration.", "body_html": comment_html, "reply_count": 0,
-         "created_at": now + timedelta(seconds=i)}
+        {
+            "proposal_id": busiest,
+            "author_id": rng.choice(user_ids),
+            "origin": "online",
+            "body": "Un commentaire de démonstration.",
+            "body_html": comment_html,
+            "reply_count": 0,
+            "created_at": now + timedelta(seconds=i),
+        }
         for i in range(1000)
     ):
         db.session.execute(insert(Comment), batch)
     db.session.execute(update(Proposal).where(Proposal.id == busiest).values(comment_count=1000))
     db.session.commit()
     return {
-        "users": n_users, "proposals": n_props, "supports": n_supports, "comments_on_one": 1000,
+        "users": n_users,
+        "proposals": n_props,
+        "supports": n_supports,
+        "comments_on_one": 1000,
         "generation_seconds": round(time.perf_counter() - started, 1),
-        "round_slug": round_.slug, "busiest_number": 1,
+        "round_slug": round_.slug,
+        "busiest_number": 1,
     }
 
 
@@ -151,8 +198,16 @@ def measure(app, db, pages: list[tuple[str, str]], runs: int = 5, as_user=None) 
             timings.append((time.perf_counter() - started) * 1000)
             event.remove(db.engine, "before_cursor_execute", count)
             queries, status = len(statements), response.status_code
-        results.append({"page": name, "url": url, "status": status, "queries": queries,
-                        "median_ms": round(statistics.median(timings), 1), "max_ms": round(max(timings), 1)})
+        results.append(
+            {
+                "page": name,
+                "url": url,
+                "status": status,
+                "queries": queries,
+                "median_ms": round(statistics.median(timings), 1),
+                "max_ms": round(max(timings), 1),
+            }
+        )
     return results
 
 
@@ -163,8 +218,14 @@ def main() -> int:
 
     scale = _scale()
     url = _database_url(ROOT)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False,
-                      "SERVER_NAME": "localhost", "WTF_CSRF_ENABLED": False})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "RATELIMIT_ENABLED": False,
+            "SERVER_NAME": "localhost",
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
     with app.app_context():
         from flask_migrate import upgrade
 
@@ -178,11 +239,16 @@ def main() -> int:
         if db.engine.dialect.name == "postgresql":
             with db.engine.begin() as conn:
                 conn.execute(text("ANALYZE"))
-        moderator = User(email="bench-moderator@example.org", display_name="Modération", role="moderator",
-                         password_hash="x", session_nonce="benchmoderator")
+        moderator = User(
+            email="bench-moderator@example.org",
+            display_name="Modération",
+            role="moderator",
+            password_hash="x",
+            session_nonce="benchmoderator",
+        )
         db.session.add(moderator)
         db.session.commit()
-        slug, base = data["round_slug"], f"/rounds/{data['round_slug']}"
+        base = f"/rounds/{data['round_slug']}"
         pages = [
             ("home", "/"),
             ("round", base),
@@ -197,11 +263,15 @@ def main() -> int:
         ]
         results = measure(app, db, pages)
         results += measure(app, db, [("moderator home", "/moderation/")], as_user=moderator)
-    print(f"\n{data['users']:,} users · {data['proposals']:,} proposals · {data['supports']:,} supports "
-          f"(generated in {data['generation_seconds']} s)\n")
+    print(
+        f"\n{data['users']:,} users · {data['proposals']:,} proposals · {data['supports']:,} supports "
+        f"(generated in {data['generation_seconds']} s)\n"
+    )
     print(f"{'page':32} {'status':>6} {'queries':>7} {'median ms':>10} {'max ms':>8}")
     for r in results:
-        print(f"{r['page']:32} {r['status']:>6} {r['queries']:>7} {r['median_ms']:>10} {r['max_ms']:>8}")
+        print(
+            f"{r['page']:32} {r['status']:>6} {r['queries']:>7} {r['median_ms']:>10} {r['max_ms']:>8}"
+        )
     out = ROOT / "bench-results"
     out.mkdir(exist_ok=True)
     name = f"{'postgresql' if url.startswith('postgresql') else 'sqlite'}-{scale}.json"

@@ -22,8 +22,16 @@ def _pybabel(*args: str) -> None:
 def translate_extract() -> None:
     """Collect every translatable string into translations/messages.pot."""
     _pybabel(
-        "extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
-        "-o", "translations/messages.pot", ".",
+        "extract",
+        "-F",
+        "babel.cfg",
+        "-k",
+        "_l",
+        "--no-location",
+        "--sort-output",
+        "-o",
+        "translations/messages.pot",
+        ".",
     )
 
 
@@ -32,8 +40,15 @@ def translate_update() -> None:
     """Extract, then merge the new strings into the French and English catalogues."""
     translate_extract.callback()
     _pybabel(
-        "update", "-i", "translations/messages.pot", "-d", "translations",
-        "--no-fuzzy-matching", "--ignore-obsolete", "-w", "100",
+        "update",
+        "-i",
+        "translations/messages.pot",
+        "-d",
+        "translations",
+        "--no-fuzzy-matching",
+        "--ignore-obsolete",
+        "-w",
+        "100",
     )
     _fill_english_catalogue()
 

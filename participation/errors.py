@@ -6,20 +6,31 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 MESSAGES = {
-    400: (_l("Bad request"), _l("The request could not be understood. Please check what you sent and try again.")),
+    400: (
+        _l("Bad request"),
+        _l("The request could not be understood. Please check what you sent and try again."),
+    ),
     403: (_l("Access denied"), _l("You do not have permission to see this page.")),
     404: (_l("Page not found"), _l("The page you are looking for does not exist or has moved.")),
     405: (_l("Method not allowed"), _l("This address does not accept that kind of request.")),
     413: (_l("Too much data"), _l("What you sent is too large. Please send less at once.")),
-    429: (_l("Too many requests"), _l("You have made too many attempts in a short time. Please wait a moment and try again.")),
-    500: (_l("Server error"), _l("Something went wrong on our side. The team has been told; please try again later.")),
+    429: (
+        _l("Too many requests"),
+        _l("You have made too many attempts in a short time. Please wait a moment and try again."),
+    ),
+    500: (
+        _l("Server error"),
+        _l("Something went wrong on our side. The team has been told; please try again later."),
+    ),
 }
 
 
 def render_error(code: int, message=None):
     title, default_message = MESSAGES.get(code, MESSAGES[500])
     return (
-        render_template("errors/error.html", code=code, title=title, message=message or default_message),
+        render_template(
+            "errors/error.html", code=code, title=title, message=message or default_message
+        ),
         code,
     )
 
@@ -29,8 +40,10 @@ def init_app(app: Flask) -> None:
     def csrf_error(_error):
         return render_error(
             400,
-            _l("This form could not be accepted because your session has changed (for example "
-               "after signing in elsewhere). Please go back, reload the page and send it again."),
+            _l(
+                "This form could not be accepted because your session has changed (for example "
+                "after signing in elsewhere). Please go back, reload the page and send it again."
+            ),
         )
 
     @app.errorhandler(HTTPException)

@@ -5,10 +5,10 @@ messages go through SMTP; otherwise they are written as ``.eml`` files to ``MAIL
 (``instance/outbox/`` by default) and logged, which is what development and the tests read.
 """
 
-from datetime import UTC, datetime
 import smtplib
 import ssl
 import uuid
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
@@ -24,7 +24,9 @@ from .models import utcnow
 _KEY = "outgoing_mail"
 
 
-def build_message(to: str, subject: str, template: str, locale: str = "fr", **context) -> EmailMessage:
+def build_message(
+    to: str, subject: str, template: str, locale: str = "fr", **context
+) -> EmailMessage:
     with force_locale(locale):
         body = render_template(f"mail/{template}.txt", **context)
         subject = str(subject)

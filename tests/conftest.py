@@ -345,7 +345,9 @@ def create_proposal(app, create_round, create_pillar, create_user):
         if round is None:
             pillar = fields.get("pillar") or create_pillar()
             round = create_round(pillars=[pillar])
-        pillar = fields.pop("pillar", None) or (round.pillars[0] if round.pillars else create_pillar())
+        pillar = fields.pop("pillar", None) or (
+            round.pillars[0] if round.pillars else create_pillar()
+        )
         if pillar not in round.pillars:
             round.pillars.append(pillar)
         if author is None and fields.get("origin", "online") == "online":

@@ -56,7 +56,10 @@ def test_error_pages_for_403_and_500_in_both_languages(app_factory, create_user)
         abort(403)
 
     client = app.test_client()
-    for path, code, english in (("/boom", 500, "Server error"), ("/forbidden", 403, "Access denied")):
+    for path, code, english in (
+        ("/boom", 500, "Server error"),
+        ("/forbidden", 403, "Access denied"),
+    ):
         response = client.get(path, headers={"Accept-Language": "en"})
         assert response.status_code == code and english in response.text
         french = client.get(path, headers={"Accept-Language": "fr"})

@@ -13,7 +13,9 @@ ROLE_NAMES = [role.value for role in Role]
 @users_cli.command("create")
 @click.option("--email", prompt=True)
 @click.option("--name", "display_name", prompt="Display name")
-@click.option("--role", type=click.Choice(ROLE_NAMES), default=Role.RESIDENT.value, show_default=True)
+@click.option(
+    "--role", type=click.Choice(ROLE_NAMES), default=Role.RESIDENT.value, show_default=True
+)
 @click.password_option(help="At least 12 characters (asked for when not given).")
 def create(email: str, display_name: str, role: str, password: str) -> None:
     """Create a confirmed account, e.g. the first administrator."""

@@ -1,5 +1,7 @@
 """Password hashing with argon2 (argon2-cffi); the cost comes from the configuration."""
 
+import contextlib
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
@@ -26,10 +28,8 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         if key not in _DUMMY_HASH:
             _DUMMY_HASH[key] = hasher.hash("not a real password")
         password_hash, password = _DUMMY_HASH[key], password + "x"
-        try:
+        with contextlib.suppress(VerificationError, InvalidHashError):
             hasher.verify(password_hash, password)
-        except (VerificationError, InvalidHashError):
-            pass
         return False
     try:
         return hasher.verify(password_hash, password)

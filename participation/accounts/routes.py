@@ -5,8 +5,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..extensions import db, limiter
 from ..templating import current_locale
 from ..utils import safe_next_url
-from . import bp, loader  # noqa: F401  (loader registers the user loader)
-from . import services
+from . import bp, loader, services  # noqa: F401  (loader registers the user loader)
 from .forms import (
     ChangeEmailForm,
     ChangePasswordForm,
@@ -55,10 +54,14 @@ def confirm_email(token: str):
     except services.TokenExpired:
         return _expired_link("confirm")
     except services.AccountError as error:
-        return render_template("accounts/link_problem.html", message=str(error), kind="confirm"), 400
+        return render_template(
+            "accounts/link_problem.html", message=str(error), kind="confirm"
+        ), 400
     db.session.commit()
     flash(_("Thank you: your e-mail address is confirmed."), "success")
-    return redirect(url_for("accounts.account" if current_user.is_authenticated else "accounts.sign_in"))
+    return redirect(
+        url_for("accounts.account" if current_user.is_authenticated else "accounts.sign_in")
+    )
 
 
 @bp.route("/confirm/again", methods=["GET", "POST"])
@@ -211,8 +214,10 @@ def change_email():
         else:
             db.session.commit()
             flash(
-                _("We have sent a link to %(email)s. Your address changes once you follow it.",
-                  email=services.normalise_email(form.email.data)),
+                _(
+                    "We have sent a link to %(email)s. Your address changes once you follow it.",
+                    email=services.normalise_email(form.email.data),
+                ),
                 "info",
             )
             return redirect(url_for("accounts.account"))
@@ -226,10 +231,14 @@ def confirm_email_change(token: str):
     except services.TokenExpired:
         return _expired_link("change_email")
     except services.AccountError as error:
-        return render_template("accounts/link_problem.html", message=str(error), kind="change_email"), 400
+        return render_template(
+            "accounts/link_problem.html", message=str(error), kind="change_email"
+        ), 400
     db.session.commit()
     flash(_("Your e-mail address has been changed."), "success")
-    return redirect(url_for("accounts.account" if current_user.is_authenticated else "accounts.sign_in"))
+    return redirect(
+        url_for("accounts.account" if current_user.is_authenticated else "accounts.sign_in")
+    )
 
 
 @bp.post("/account/confirmation")

@@ -294,9 +294,9 @@ def set_role(actor: User | None, user: User, role: Role) -> None:
         raise AccountError(_l("Only an administrator can change roles."))
     if user.role == Role.ADMIN and role != Role.ADMIN:
         admins = db.session.scalar(
-            select(func.count()).select_from(User).where(
-                User.role == Role.ADMIN.value, User.erased_at.is_(None)
-            )
+            select(func.count())
+            .select_from(User)
+            .where(User.role == Role.ADMIN.value, User.erased_at.is_(None))
         )
         if admins <= 1:
             raise LastAdmin()

@@ -42,6 +42,7 @@ def change_role(user_id: int):
         return redirect(url_for("admin.users"))
     db.session.commit()
     flash(
-        _("%(name)s is now: %(role)s.", name=user.display_name, role=user.role_enum.title), "success"
+        _("%(name)s is now: %(role)s.", name=user.display_name, role=user.role_enum.title),
+        "success",
     )
     return redirect(safe_next_url(request.form.get("back")) or url_for("admin.users"))

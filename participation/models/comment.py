@@ -60,9 +60,7 @@ class Report(db.Model):
     __table_args__ = (
         UniqueConstraint("reporter_id", "proposal_id"),
         UniqueConstraint("reporter_id", "comment_id"),
-        CheckConstraint(
-            "(proposal_id IS NULL) <> (comment_id IS NULL)", name="exactly_one_target"
-        ),
+        CheckConstraint("(proposal_id IS NULL) <> (comment_id IS NULL)", name="exactly_one_target"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

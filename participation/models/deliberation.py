@@ -58,7 +58,9 @@ class Deliberation(db.Model):
         ForeignKey("council_sessions.id", ondelete="RESTRICT"), index=True
     )
     number: Mapped[int]
-    pillar_id: Mapped[int] = mapped_column(ForeignKey("pillars.id", ondelete="RESTRICT"), index=True)
+    pillar_id: Mapped[int] = mapped_column(
+        ForeignKey("pillars.id", ondelete="RESTRICT"), index=True
+    )
     title: Mapped[str] = mapped_column(String(500))
     body: Mapped[str] = mapped_column(Text, default="")
     masterplan_status: Mapped[str] = mapped_column(String(20), default=MasterplanStatus.PROJECT)

@@ -72,7 +72,9 @@ class Proposal(db.Model):
         CheckConstraint(
             "(status = 'merged') = (merged_into_id IS NOT NULL)", name="merged_has_target"
         ),
-        CheckConstraint("merged_into_id IS NULL OR merged_into_id <> id", name="not_merged_into_self"),
+        CheckConstraint(
+            "merged_into_id IS NULL OR merged_into_id <> id", name="not_merged_into_self"
+        ),
         Index("ix_proposals_round_status", "round_id", "status"),
         Index("ix_proposals_round_support_count", "round_id", "support_count"),
     )
@@ -81,7 +83,9 @@ class Proposal(db.Model):
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="RESTRICT"))
     # Per-round number, printed as the short code on workshop vote sheets (e.g. "P-42").
     number: Mapped[int]
-    pillar_id: Mapped[int] = mapped_column(ForeignKey("pillars.id", ondelete="RESTRICT"), index=True)
+    pillar_id: Mapped[int] = mapped_column(
+        ForeignKey("pillars.id", ondelete="RESTRICT"), index=True
+    )
     neighbourhood_id: Mapped[int | None] = mapped_column(
         ForeignKey("neighbourhoods.id", ondelete="SET NULL"), index=True
     )
@@ -195,6 +199,8 @@ class Support(db.Model):
         ForeignKey("proposals.id", ondelete="CASCADE"), index=True
     )
     # NULL once the supporter erased their account: the support stays counted, unlinked.
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

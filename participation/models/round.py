@@ -84,7 +84,9 @@ class Round(db.Model):
         if self.collect_starts_at <= now < self.collect_ends_at:
             return True
         return bool(
-            self.vote_starts_at and self.vote_ends_at and self.vote_starts_at <= now < self.vote_ends_at
+            self.vote_starts_at
+            and self.vote_ends_at
+            and self.vote_starts_at <= now < self.vote_ends_at
         )
 
     def accepts_comments_at(self, now: datetime) -> bool:

@@ -13,8 +13,12 @@ def _strip(value):
 
 def reason_field(label=None, required=True):
     validators = [Length(max=2000, message=_l("At most 2,000 characters."))]
-    validators.insert(0, DataRequired(_l("Give a reason: it is shown publicly.")) if required else Optional())
-    return TextAreaField(label or _l("Public reason"), filters=[_strip], validators=validators, render_kw={"rows": 3})
+    validators.insert(
+        0, DataRequired(_l("Give a reason: it is shown publicly.")) if required else Optional()
+    )
+    return TextAreaField(
+        label or _l("Public reason"), filters=[_strip], validators=validators, render_kw={"rows": 3}
+    )
 
 
 class DecisionForm(FlaskForm):
@@ -46,5 +50,9 @@ class BulkForm(FlaskForm):
 
 
 class MergeForm(FlaskForm):
-    kept = RadioField(_l("Proposal to keep"), coerce=int, validators=[DataRequired(_l("Choose the proposal to keep."))])
+    kept = RadioField(
+        _l("Proposal to keep"),
+        coerce=int,
+        validators=[DataRequired(_l("Choose the proposal to keep."))],
+    )
     note = reason_field(_l("Public note"), required=False)

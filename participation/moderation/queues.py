@@ -46,9 +46,13 @@ def awaiting_publication(filters: QueueFilters, limit: int = 50) -> Queue:
     count, oldest = db.session.execute(
         select(func.count(), func.min(counted.c.created_at)).select_from(counted)
     ).one()
-    items = db.session.scalars(
-        _proposal_options(base.order_by(Proposal.created_at, Proposal.id).limit(limit))
-    ).unique().all()
+    items = (
+        db.session.scalars(
+            _proposal_options(base.order_by(Proposal.created_at, Proposal.id).limit(limit))
+        )
+        .unique()
+        .all()
+    )
     return Queue(count, oldest, items)
 
 
@@ -58,13 +62,17 @@ def awaiting_decision(filters: QueueFilters, limit: int = 50) -> Queue:
     count, oldest = db.session.execute(
         select(func.count(), func.min(counted.c.published_at)).select_from(counted)
     ).one()
-    items = db.session.scalars(
-        _proposal_options(
-            base.order_by(
-                (Proposal.support_count + Proposal.paper_support_count).desc(), Proposal.id
-            ).limit(limit)
+    items = (
+        db.session.scalars(
+            _proposal_options(
+                base.order_by(
+                    (Proposal.support_count + Proposal.paper_support_count).desc(), Proposal.id
+                ).limit(limit)
+            )
         )
-    ).unique().all()
+        .unique()
+        .all()
+    )
     return Queue(count, oldest, items)
 
 
@@ -126,23 +134,31 @@ def open_reports(filters: QueueFilters, limit: int = 50) -> Queue:
     rows = db.session.execute(grouped.order_by("first_at").limit(limit)).all()
     proposal_ids = [r.proposal_id for r in rows if r.proposal_id]
     comment_ids = [r.comment_id for r in rows if r.comment_id]
-    proposals = {
-        p.id: p
-        for p in db.session.scalars(
-            _proposal_options(select(Proposal).where(Proposal.id.in_(proposal_ids)))
-        ).unique()
-    } if proposal_ids else {}
-    comments = {
-        c.id: c
-        for c in db.session.scalars(
-            select(Comment)
-            .where(Comment.id.in_(comment_ids))
-            .options(
-                joinedload(Comment.author),
-                joinedload(Comment.proposal).joinedload(Proposal.round),
-            )
-        ).unique()
-    } if comment_ids else {}
+    proposals = (
+        {
+            p.id: p
+            for p in db.session.scalars(
+                _proposal_options(select(Proposal).where(Proposal.id.in_(proposal_ids)))
+            ).unique()
+        }
+        if proposal_ids
+        else {}
+    )
+    comments = (
+        {
+            c.id: c
+            for c in db.session.scalars(
+                select(Comment)
+                .where(Comment.id.in_(comment_ids))
+                .options(
+                    joinedload(Comment.author),
+                    joinedload(Comment.proposal).joinedload(Proposal.round),
+                )
+            ).unique()
+        }
+        if comment_ids
+        else {}
+    )
     reasons: dict[tuple, list[str]] = {}
     if rows:
         for proposal_id, comment_id, reason in db.session.execute(
@@ -170,16 +186,20 @@ class DuplicatePair:
     shared: list[str]
 
 
-def likely_duplicates(filters: QueueFilters, window: int = 300, limit: int = 10) -> list[DuplicatePair]:
+def likely_duplicates(
+    filters: QueueFilters, window: int = 300, limit: int = 10
+) -> list[DuplicatePair]:
     """Pairs of recent published proposals of one round whose titles share subject words."""
     query = filters.apply(
-        select(Proposal).where(
-            Proposal.status == S.PUBLISHED.value, Proposal.hidden_at.is_(None)
-        )
+        select(Proposal).where(Proposal.status == S.PUBLISHED.value, Proposal.hidden_at.is_(None))
     )
-    recent = db.session.scalars(
-        _proposal_options(query.order_by(Proposal.created_at.desc()).limit(window))
-    ).unique().all()
+    recent = (
+        db.session.scalars(
+            _proposal_options(query.order_by(Proposal.created_at.desc()).limit(window))
+        )
+        .unique()
+        .all()
+    )
     words = {p.id: {w[:6] for w in keywords(p.title)} for p in recent}
     # Words found in many titles ("quartier", "vélo" in a mobility round) say little.
     frequency: dict[str, int] = {}
@@ -194,9 +214,7 @@ def likely_duplicates(filters: QueueFilters, window: int = 300, limit: int = 10)
     for p in recent:
         for word in words[p.id]:
             index.setdefault((p.round_id, word), []).append(p.id)
-    candidates = {
-        (a, b) for ids in index.values() for a, b in combinations(sorted(ids), 2)
-    }
+    candidates = {(a, b) for ids in index.values() for a, b in combinations(sorted(ids), 2)}
     pairs = []
     for a_id, b_id in candidates:
         a, b = by_id[a_id], by_id[b_id]
@@ -204,7 +222,9 @@ def likely_duplicates(filters: QueueFilters, window: int = 300, limit: int = 10)
         score = len(shared) / min(len(words[a.id]), len(words[b.id]))
         if len(shared) >= 2 or score >= 0.99:
             first, second = sorted((a, b), key=lambda p: (p.created_at, p.id))
-            pairs.append((score, len(shared), -first.id, DuplicatePair(first, second, sorted(shared))))
+            pairs.append(
+                (score, len(shared), -first.id, DuplicatePair(first, second, sorted(shared)))
+            )
     pairs.sort(key=lambda item: item[:3], reverse=True)
     return [item[3] for item in pairs[:limit]]
 

@@ -61,13 +61,20 @@ def bulk():
             if form.action.data == "publish":
                 services.publish(proposal, current_user)
             else:
-                services.decide(proposal, current_user, ProposalStatus(form.action.data), form.reason.data)
+                services.decide(
+                    proposal, current_user, ProposalStatus(form.action.data), form.reason.data
+                )
     except errors.ParticipationError as error:
         db.session.rollback()
-        flash(_("Nothing was changed: %(error)s (%(code)s)", error=error, code=proposal.code), "error")
+        flash(
+            _("Nothing was changed: %(error)s (%(code)s)", error=error, code=proposal.code), "error"
+        )
         return redirect(back)
     db.session.commit()
-    flash(ngettext("%(num)d proposal updated.", "%(num)d proposals updated.", len(proposals)), "success")
+    flash(
+        ngettext("%(num)d proposal updated.", "%(num)d proposals updated.", len(proposals)),
+        "success",
+    )
     return redirect(back)
 
 
@@ -75,14 +82,20 @@ def _load_proposal(proposal_id: int) -> Proposal:
     return db.first_or_404(
         select(Proposal)
         .where(Proposal.id == proposal_id)
-        .options(joinedload(Proposal.round), joinedload(Proposal.pillar), joinedload(Proposal.author))
+        .options(
+            joinedload(Proposal.round), joinedload(Proposal.pillar), joinedload(Proposal.author)
+        )
     )
 
 
 def _proposal_page(proposal: Proposal, status: int = 200, **forms):
     decision = forms.get("decision") or DecisionForm(formdata=None)
     decision.set_targets(
-        [t for t in state.allowed_targets(proposal, current_user) if t is not ProposalStatus.WITHDRAWN]
+        [
+            t
+            for t in state.allowed_targets(proposal, current_user)
+            if t is not ProposalStatus.WITHDRAWN
+        ]
     )
     reports = queues.reports_for(proposal)
     return render_template(
@@ -130,7 +143,9 @@ def decide(proposal_id: int):
     form.set_targets(state.allowed_targets(proposal, current_user))
     if form.validate_on_submit():
         try:
-            services.decide(proposal, current_user, ProposalStatus(form.target.data), form.reason.data)
+            services.decide(
+                proposal, current_user, ProposalStatus(form.target.data), form.reason.data
+            )
         except errors.ParticipationError as error:
             db.session.rollback()
             form.reason.errors.append(str(error))
@@ -143,12 +158,18 @@ def _hide_or_restore(item, proposal: Proposal, hide: bool):
     form = ReasonForm()
     if form.validate_on_submit():
         try:
-            changed = (services.hide if hide else services.restore)(item, current_user, form.reason.data)
+            changed = (services.hide if hide else services.restore)(
+                item, current_user, form.reason.data
+            )
         except errors.ParticipationError as error:
             db.session.rollback()
             form.reason.errors.append(str(error))
         else:
-            message = (_("Hidden.") if hide else _("Shown again.")) if changed else _("Nothing to change.")
+            message = (
+                (_("Hidden.") if hide else _("Shown again."))
+                if changed
+                else _("Nothing to change.")
+            )
             return _done(proposal, message)
     return _proposal_page(proposal, 400, hide=form)
 
@@ -207,9 +228,13 @@ def dismiss_reports():
 @moderator_required
 def merge():
     ids = [int(i) for i in request.values.getlist("ids") if i.isdigit()]
-    proposals = db.session.scalars(
-        select(Proposal).where(Proposal.id.in_(ids)).options(joinedload(Proposal.pillar))
-    ).unique().all()
+    proposals = (
+        db.session.scalars(
+            select(Proposal).where(Proposal.id.in_(ids)).options(joinedload(Proposal.pillar))
+        )
+        .unique()
+        .all()
+    )
     if len(proposals) < 2:
         flash(_("Choose at least two proposals to merge."), "error")
         return redirect(url_for("moderation.home"))
@@ -218,7 +243,9 @@ def merge():
     if form.validate_on_submit():
         kept = next(p for p in proposals if p.id == form.kept.data)
         try:
-            services.merge(kept, [p for p in proposals if p is not kept], current_user, form.note.data)
+            services.merge(
+                kept, [p for p in proposals if p is not kept], current_user, form.note.data
+            )
         except errors.ParticipationError as error:
             db.session.rollback()
             form.kept.errors.append(str(error))
@@ -235,7 +262,9 @@ def users():
 
     search = request.args.get("q", "")[:100]
     page = db.paginate(users_query(search), per_page=20, error_out=False) if search else None
-    return render_template("moderation/users.html", page=page, search=search, form=ReasonForm(formdata=None))
+    return render_template(
+        "moderation/users.html", page=page, search=search, form=ReasonForm(formdata=None)
+    )
 
 
 @bp.post("/users/<int:user_id>/block")
@@ -277,8 +306,10 @@ def unblock(user_id: int):
 @bp.get("/audit")
 @role_required(Role.ADMIN)
 def audit_log():
-    query = select(AuditEntry).options(joinedload(AuditEntry.actor)).order_by(
-        AuditEntry.created_at.desc(), AuditEntry.id.desc()
+    query = (
+        select(AuditEntry)
+        .options(joinedload(AuditEntry.actor))
+        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
     )
     action = request.args.get("action", "")[:60]
     if action:
@@ -287,7 +318,9 @@ def audit_log():
     if actor:
         query = query.where(AuditEntry.actor_id == actor)
     page = db.paginate(query, per_page=50, error_out=False)
-    actions = db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)).all()
+    actions = db.session.scalars(
+        select(AuditEntry.action).distinct().order_by(AuditEntry.action)
+    ).all()
     return render_template("moderation/audit.html", page=page, action=action, actions=actions)
 
 
@@ -295,5 +328,3 @@ def audit_log():
 def moderation_globals():
     # Mail templates are rendered outside requests too, where there is no current user.
     return {"is_moderator": has_request_context() and services.is_moderator(current_user)}
-
-

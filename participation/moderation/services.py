@@ -73,8 +73,12 @@ def _not_own(actor: User, item) -> None:
 
 def _status_audit(proposal: Proposal, actor: User, action: str, source: str, note: str | None):
     audit.log(
-        actor, action, proposal,
-        before={"status": source}, after={"status": proposal.status}, note=note,
+        actor,
+        action,
+        proposal,
+        before={"status": source},
+        after={"status": proposal.status},
+        note=note,
     )
 
 
@@ -133,7 +137,9 @@ def restore(item: Proposal | Comment, actor: User, reason: str) -> bool:
         raise errors.ReasonRequired()
     if not comment_services.restore(item, actor, "restored"):
         return False
-    audit.log(actor, f"{item.__tablename__[:-1]}.restore", item, after={"hidden": False}, note=reason)
+    audit.log(
+        actor, f"{item.__tablename__[:-1]}.restore", item, after={"hidden": False}, note=reason
+    )
     return True
 
 
@@ -222,7 +228,9 @@ def merge(kept: Proposal, duplicates: list[Proposal], actor: User, note: str | N
 
 
 def _merge_paper_supports(kept: Proposal, ids: list[int]) -> None:
-    tallies = db.session.scalars(select(PaperSupport).where(PaperSupport.proposal_id.in_(ids))).all()
+    tallies = db.session.scalars(
+        select(PaperSupport).where(PaperSupport.proposal_id.in_(ids))
+    ).all()
     for tally in tallies:
         target = db.session.scalar(
             select(PaperSupport).where(
@@ -262,15 +270,24 @@ def _recount_supports(proposal_ids: list[int]) -> None:
 # --- council sessions and promotion --------------------------------------------------------
 
 
-def create_council_session(actor: User, held_on: date, title: str, round_id: int | None) -> CouncilSession:
+def create_council_session(
+    actor: User, held_on: date, title: str, round_id: int | None
+) -> CouncilSession:
     _require_moderator(actor)
     session = CouncilSession(held_on=held_on, title=title.strip(), round_id=round_id)
     try:
         with db.session.begin_nested():
             db.session.add(session)
     except IntegrityError as error:
-        raise ParticipationError(_l("A council session with this date and title exists already.")) from error
-    audit.log(actor, "council_session.create", session, after={"held_on": held_on.isoformat(), "title": session.title})
+        raise ParticipationError(
+            _l("A council session with this date and title exists already.")
+        ) from error
+    audit.log(
+        actor,
+        "council_session.create",
+        session,
+        after={"held_on": held_on.isoformat(), "title": session.title},
+    )
     return session
 
 
@@ -292,9 +309,10 @@ def promote(proposals: list[Proposal], actor: User, data: DeliberationInput) -> 
     for proposal in proposals:
         if not state.can_transition(proposal, S.PROMOTED, actor):
             raise PromotionNotPossible()
-    if db.session.get(CouncilSession, data.council_session_id) is None or db.session.get(
-        Pillar, data.pillar_id
-    ) is None:
+    if (
+        db.session.get(CouncilSession, data.council_session_id) is None
+        or db.session.get(Pillar, data.pillar_id) is None
+    ):
         raise PromotionNotPossible()
     deliberation = Deliberation(
         council_session_id=data.council_session_id,
@@ -315,8 +333,14 @@ def promote(proposals: list[Proposal], actor: User, data: DeliberationInput) -> 
         state.transition(proposal, S.PROMOTED, actor, deliberation.title)
         _status_audit(proposal, actor, "proposal.promote", source, None)
     audit.log(
-        actor, "deliberation.create", deliberation,
-        after={"number": data.number, "title": deliberation.title, "proposals": [p.id for p in proposals]},
+        actor,
+        "deliberation.create",
+        deliberation,
+        after={
+            "number": data.number,
+            "title": deliberation.title,
+            "proposals": [p.id for p in proposals],
+        },
     )
     for proposal in proposals:
         notify_author(proposal, "promoted", deliberation=deliberation)
@@ -357,5 +381,7 @@ def unblock(user: User, actor: User, reason: str | None = None) -> None:
         raise BlockNotAllowed()
     user.blocked_at = None
     user.blocked_reason = None
-    audit.log(actor, "user.unblock", user, before={"blocked": True}, after={"blocked": False}, note=reason)
+    audit.log(
+        actor, "user.unblock", user, before={"blocked": True}, after={"blocked": False}, note=reason
+    )
     db.session.flush()

@@ -36,7 +36,9 @@ class EmailNotConfirmed(ParticipationError):
 
 
 class NotEditable(ParticipationError):
-    message = _l("This proposal can no longer be edited: it has received support or a moderator has acted on it.")
+    message = _l(
+        "This proposal can no longer be edited: it has received support or a moderator has acted on it."
+    )
 
 
 class SupportCapReached(ParticipationError):

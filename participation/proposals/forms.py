@@ -21,7 +21,11 @@ class ProposalForm(FlaskForm):
         filters=[_strip],
         validators=[
             DataRequired(_l("Give your proposal a title.")),
-            Length(min=5, max=TITLE_MAX, message=_l("The title must have between 5 and %(max)d characters.", max=TITLE_MAX)),
+            Length(
+                min=5,
+                max=TITLE_MAX,
+                message=_l("The title must have between 5 and %(max)d characters.", max=TITLE_MAX),
+            ),
         ],
     )
     body = TextAreaField(
@@ -29,7 +33,11 @@ class ProposalForm(FlaskForm):
         filters=[_strip],
         validators=[
             DataRequired(_l("Describe your proposal.")),
-            Length(min=20, max=BODY_MAX, message=_l("The text must have between 20 and %(max)d characters.", max=BODY_MAX)),
+            Length(
+                min=20,
+                max=BODY_MAX,
+                message=_l("The text must have between 20 and %(max)d characters.", max=BODY_MAX),
+            ),
         ],
         render_kw={"rows": 10},
     )

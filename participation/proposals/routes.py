@@ -109,12 +109,21 @@ def new(slug: str):
                 if proposal.status == ProposalStatus.PUBLISHED:
                     flash(_("Thank you! Your proposal is published."), "success")
                 else:
-                    flash(_("Thank you! Your proposal will be published once a moderator has checked it."), "success")
+                    flash(
+                        _(
+                            "Thank you! Your proposal will be published once a moderator has checked it."
+                        ),
+                        "success",
+                    )
                 return redirect(_proposal_url(proposal))
         form.similar_checked.data = "1"
     status = 400 if (problem or form.errors) and request.method == "POST" else 200
     return render_template(
-        "proposals/form.html", round=round_, form=form, problem=problem, similar=similar,
+        "proposals/form.html",
+        round=round_,
+        form=form,
+        problem=problem,
+        similar=similar,
         supported=supports.supported_ids(current_user, [p.id for p in similar]),
     ), status
 
@@ -165,8 +174,13 @@ def edit(slug: str, number: int):
             return redirect(_proposal_url(proposal))
     status = 400 if (problem or form.errors) and request.method == "POST" else 200
     return render_template(
-        "proposals/form.html", round=round_, form=form, proposal=proposal, problem=problem,
-        similar=[], supported=set(),
+        "proposals/form.html",
+        round=round_,
+        form=form,
+        proposal=proposal,
+        problem=problem,
+        similar=[],
+        supported=set(),
     ), status
 
 
@@ -183,7 +197,9 @@ def withdraw(slug: str, number: int):
         flash(_("Your proposal is withdrawn."), "info")
         return redirect(_proposal_url(proposal))
     status = 400 if request.method == "POST" else 200
-    return render_template("proposals/withdraw.html", round=round_, proposal=proposal, form=form), status
+    return render_template(
+        "proposals/withdraw.html", round=round_, proposal=proposal, form=form
+    ), status
 
 
 def _support_response(proposal, supported: bool, message: str, category: str, status: int = 200):

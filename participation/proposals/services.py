@@ -92,9 +92,7 @@ def add_proposal(
         break
     else:
         raise errors.ParticipationError()
-    state.record(
-        proposal, "submitted", actor or author, to_status=ProposalStatus.SUBMITTED.value
-    )
+    state.record(proposal, "submitted", actor or author, to_status=ProposalStatus.SUBMITTED.value)
     if not round_.premoderation:
         state.transition(proposal, ProposalStatus.PUBLISHED, None, system=True)
     db.session.flush()
@@ -137,14 +135,90 @@ def withdraw_proposal(proposal: Proposal, author: User, reason: str) -> None:
 
 # Frequent French and English words that say nothing about a proposal's subject.
 STOP_WORDS = set(
-    """
-    alors aussi autre avec avoir bien cela celle celui cette ceux chaque comme dans depuis
-    des deux donc dont elle elles encore entre être fait faire leur leurs mais même moins
-    notre nous pour plus quand quel quelle quels sans selon sera sont sous tous tout toute
-    toutes très une vers votre vous ville béthune bethune place mettre mise création créer
-    développement développer about after also from have more that their there this with
-    would what when where which into other your
-    """.split()
+    [
+        "alors",
+        "aussi",
+        "autre",
+        "avec",
+        "avoir",
+        "bien",
+        "cela",
+        "celle",
+        "celui",
+        "cette",
+        "ceux",
+        "chaque",
+        "comme",
+        "dans",
+        "depuis",
+        "des",
+        "deux",
+        "donc",
+        "dont",
+        "elle",
+        "elles",
+        "encore",
+        "entre",
+        "être",
+        "fait",
+        "faire",
+        "leur",
+        "leurs",
+        "mais",
+        "même",
+        "moins",
+        "notre",
+        "nous",
+        "pour",
+        "plus",
+        "quand",
+        "quel",
+        "quelle",
+        "quels",
+        "sans",
+        "selon",
+        "sera",
+        "sont",
+        "sous",
+        "tous",
+        "tout",
+        "toute",
+        "toutes",
+        "très",
+        "une",
+        "vers",
+        "votre",
+        "vous",
+        "ville",
+        "béthune",
+        "bethune",
+        "place",
+        "mettre",
+        "mise",
+        "création",
+        "créer",
+        "développement",
+        "développer",
+        "about",
+        "after",
+        "also",
+        "from",
+        "have",
+        "more",
+        "that",
+        "their",
+        "there",
+        "this",
+        "with",
+        "would",
+        "what",
+        "when",
+        "where",
+        "which",
+        "into",
+        "other",
+        "your",
+    ]
 )
 
 
@@ -240,7 +314,9 @@ def browse_query(round_: Round | None, filters: ProposalFilters):
         query = query.order_by(Proposal.comment_count.desc(), Proposal.id.desc())
     elif filters.sort == "random":
         # The same seed gives the same order on every page; a new visit gets a new seed.
-        query = query.order_by((cast(Proposal.id, BigInteger) * filters.seed) % 2147483629, Proposal.id)
+        query = query.order_by(
+            (cast(Proposal.id, BigInteger) * filters.seed) % 2147483629, Proposal.id
+        )
     else:
         query = query.order_by(
             (Proposal.support_count + Proposal.paper_support_count).desc(), Proposal.id.desc()

@@ -140,8 +140,6 @@ def transition(
     if rule.actor is Actor.MODERATOR and target is not S.PUBLISHED:
         # A moderator's decision ends the author's edit window (publication does not).
         proposal.locked_at = proposal.locked_at or now
-    event = record(
-        proposal, "status", actor, note, from_status=source, to_status=target.value
-    )
+    event = record(proposal, "status", actor, note, from_status=source, to_status=target.value)
     db.session.flush()
     return event

@@ -22,9 +22,9 @@ def supported_ids(user: User | None, proposal_ids: list[int]) -> set[int]:
 
 def supports_used(user: User, round_id: int) -> int:
     return db.session.scalar(
-        select(func.count()).select_from(Support).where(
-            Support.user_id == user.id, Support.round_id == round_id
-        )
+        select(func.count())
+        .select_from(Support)
+        .where(Support.user_id == user.id, Support.round_id == round_id)
     )
 
 

@@ -1,9 +1,8 @@
 import re
 
 from participation.extensions import db
-
-from tests.conftest import TEST_PASSWORD
 from tests.accounts.test_sign_up import link_in
+from tests.conftest import TEST_PASSWORD
 
 NEW_PASSWORD = "a brand new long password"
 
@@ -23,7 +22,12 @@ def test_reset_password_through_the_mailed_link(client, create_user, outbox):
     assert response.status_code == 302
     db.session.refresh(user)
     assert user.session_nonce != old_nonce
-    assert client.post("/sign-in", data={"email": "paul@example.org", "password": NEW_PASSWORD}).status_code == 302
+    assert (
+        client.post(
+            "/sign-in", data={"email": "paul@example.org", "password": NEW_PASSWORD}
+        ).status_code
+        == 302
+    )
     # The link works once.
     client.post("/sign-out")
     assert client.get(link).status_code == 400

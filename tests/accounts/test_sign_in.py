@@ -1,11 +1,12 @@
 from participation.extensions import db
-
 from tests.conftest import TEST_PASSWORD
 
 
 def test_sign_in_and_out(client, create_user):
     user = create_user(email="anne@example.org")
-    response = client.post("/sign-in", data={"email": "ANNE@example.org", "password": TEST_PASSWORD})
+    response = client.post(
+        "/sign-in", data={"email": "ANNE@example.org", "password": TEST_PASSWORD}
+    )
     assert response.status_code == 302
     assert client.get("/account").status_code == 200
     db.session.refresh(user)
@@ -48,7 +49,9 @@ def test_erased_account_cannot_sign_in(client, create_user):
     from participation.models import utcnow
 
     create_user(email="gone@example.org", erased_at=utcnow())
-    response = client.post("/sign-in", data={"email": "gone@example.org", "password": TEST_PASSWORD})
+    response = client.post(
+        "/sign-in", data={"email": "gone@example.org", "password": TEST_PASSWORD}
+    )
     assert response.status_code == 200
     assert client.get("/account").status_code == 302
 
@@ -63,7 +66,9 @@ def test_sign_in_is_rate_limited(app_factory):
     app = app_factory(RATELIMIT_ENABLED=True)
     client = app.test_client()
     statuses = [
-        client.post("/sign-in", data={"email": "x@example.org", "password": "wrong password!"}).status_code
+        client.post(
+            "/sign-in", data={"email": "x@example.org", "password": "wrong password!"}
+        ).status_code
         for _ in range(7)
     ]
     assert statuses[:5] == [200] * 5

@@ -2,7 +2,6 @@ import re
 
 from participation.extensions import db
 from participation.models import User
-
 from tests.conftest import TEST_PASSWORD
 
 

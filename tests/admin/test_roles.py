@@ -66,8 +66,18 @@ def test_accounts_page_query_count_does_not_grow(client, create_user, sign_in, a
 
 def test_users_create_and_set_role_commands(runner):
     result = runner.invoke(
-        args=["users", "create", "--email", "Chef@Example.org", "--name", "Cheffe", "--role", "admin",
-              "--password", "long enough password"],
+        args=[
+            "users",
+            "create",
+            "--email",
+            "Chef@Example.org",
+            "--name",
+            "Cheffe",
+            "--role",
+            "admin",
+            "--password",
+            "long enough password",
+        ],
     )
     assert result.exit_code == 0, result.output
     user = services.find_user_by_email("chef@example.org")
@@ -75,12 +85,25 @@ def test_users_create_and_set_role_commands(runner):
     result = runner.invoke(args=["users", "set-role", "chef@example.org", "moderator"])
     # The only admin cannot be demoted.
     assert result.exit_code != 0
-    runner.invoke(args=["users", "create", "--email", "b@example.org", "--name", "B",
-                        "--role", "admin", "--password", "long enough password"])
+    runner.invoke(
+        args=[
+            "users",
+            "create",
+            "--email",
+            "b@example.org",
+            "--name",
+            "B",
+            "--role",
+            "admin",
+            "--password",
+            "long enough password",
+        ]
+    )
     result = runner.invoke(args=["users", "set-role", "chef@example.org", "moderator"])
     assert result.exit_code == 0, result.output
     db.session.refresh(user)
     assert user.role == "moderator"
-    result = runner.invoke(args=["users", "create", "--email", "x@example.org", "--name", "X",
-                                 "--password", "short"])
+    result = runner.invoke(
+        args=["users", "create", "--email", "x@example.org", "--name", "X", "--password", "short"]
+    )
     assert result.exit_code != 0

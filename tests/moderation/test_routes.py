@@ -1,7 +1,7 @@
 import pytest
 
 from participation.extensions import db
-from participation.models import AuditEntry, Report, Support, utcnow
+from participation.models import AuditEntry, Report, Support
 
 
 def moderation_routes(app):
@@ -15,7 +15,9 @@ def moderation_routes(app):
 
 
 @pytest.mark.parametrize("role", ["resident", "facilitator"])
-def test_every_moderation_route_is_forbidden_to_residents_and_facilitators(app, client, create_user, sign_in, role):
+def test_every_moderation_route_is_forbidden_to_residents_and_facilitators(
+    app, client, create_user, sign_in, role
+):
     sign_in(create_user(role=role))
     routes = list(moderation_routes(app))
     assert len(routes) >= 12
@@ -27,7 +29,10 @@ def test_every_moderation_route_is_forbidden_to_residents_and_facilitators(app, 
 def test_every_moderation_route_sends_visitors_to_sign_in(app, client):
     for method, url in moderation_routes(app):
         response = client.open(url, method=method)
-        assert response.status_code == 302 and "/sign-in" in response.headers["Location"], (method, url)
+        assert response.status_code == 302 and "/sign-in" in response.headers["Location"], (
+            method,
+            url,
+        )
 
 
 def test_audit_log_is_for_admins_only(client, create_user, sign_in):
@@ -37,12 +42,16 @@ def test_audit_log_is_for_admins_only(client, create_user, sign_in):
     assert client.get("/moderation/audit").status_code == 200
 
 
-def test_moderator_home_shows_what_waits(client, create_user, sign_in, create_proposal, create_round, create_pillar):
+def test_moderator_home_shows_what_waits(
+    client, create_user, sign_in, create_proposal, create_round, create_pillar
+):
     round_ = create_round(pillars=[create_pillar()], premoderation=True)
     create_proposal(round=round_, status="submitted", title="Un jardin sur le toit")
     reported = create_proposal(round=round_, title="Un parking géant")
     for _ in range(2):
-        db.session.add(Report(reporter_id=create_user().id, proposal_id=reported.id, reason="Hors sujet total"))
+        db.session.add(
+            Report(reporter_id=create_user().id, proposal_id=reported.id, reason="Hors sujet total")
+        )
     create_proposal(round=round_, title="Des pistes cyclables partout")
     create_proposal(round=round_, title="Pistes cyclables sécurisées partout")
     db.session.commit()
@@ -53,15 +62,23 @@ def test_moderator_home_shows_what_waits(client, create_user, sign_in, create_pr
     assert "Compare and merge" in page
 
 
-def test_moderator_home_query_count_does_not_grow(client, create_user, sign_in, create_proposal, create_round, create_pillar, assert_page_queries):
+def test_moderator_home_query_count_does_not_grow(
+    client, create_user, sign_in, create_proposal, create_round, create_pillar, assert_page_queries
+):
     round_ = create_round(pillars=[create_pillar(), create_pillar()])
     sign_in(create_user(role="moderator"))
 
     def add(n):
         for i in range(n):
-            p = create_proposal(round=round_, status="submitted" if i % 3 == 0 else "published", title=f"Idée {i} pour la ville")
+            p = create_proposal(
+                round=round_,
+                status="submitted" if i % 3 == 0 else "published",
+                title=f"Idée {i} pour la ville",
+            )
             if i % 4 == 0:
-                db.session.add(Report(reporter_id=p.author_id, proposal_id=p.id, reason="Signalement de test"))
+                db.session.add(
+                    Report(reporter_id=p.author_id, proposal_id=p.id, reason="Signalement de test")
+                )
         db.session.commit()
 
     add(4)
@@ -73,17 +90,29 @@ def test_moderator_home_query_count_does_not_grow(client, create_user, sign_in, 
 def test_bulk_publish_and_decide(client, create_user, sign_in, create_proposal):
     waiting = [create_proposal(status="submitted") for _ in range(2)]
     sign_in(create_user(role="moderator"))
-    response = client.post("/moderation/bulk", data={"action": "publish", "proposal_ids": [str(p.id) for p in waiting]})
+    response = client.post(
+        "/moderation/bulk", data={"action": "publish", "proposal_ids": [str(p.id) for p in waiting]}
+    )
     assert response.status_code == 302
     for p in waiting:
         db.session.refresh(p)
         assert p.status == "published"
     # Not retaining without a reason changes nothing at all.
-    response = client.post("/moderation/bulk", data={"action": "not_retained", "reason": "", "proposal_ids": [str(p.id) for p in waiting]})
+    response = client.post(
+        "/moderation/bulk",
+        data={"action": "not_retained", "reason": "", "proposal_ids": [str(p.id) for p in waiting]},
+    )
     for p in waiting:
         db.session.refresh(p)
         assert p.status == "published"
-    client.post("/moderation/bulk", data={"action": "not_retained", "reason": "Déjà prévu", "proposal_ids": [str(p.id) for p in waiting]})
+    client.post(
+        "/moderation/bulk",
+        data={
+            "action": "not_retained",
+            "reason": "Déjà prévu",
+            "proposal_ids": [str(p.id) for p in waiting],
+        },
+    )
     for p in waiting:
         db.session.refresh(p)
         assert p.status == "not_retained"
@@ -92,9 +121,14 @@ def test_bulk_publish_and_decide(client, create_user, sign_in, create_proposal):
 def test_decision_form_keeps_what_was_typed_on_error(client, create_user, sign_in, create_proposal):
     proposal = create_proposal()
     sign_in(create_user(role="moderator"))
-    response = client.post(f"/moderation/proposals/{proposal.id}/decide", data={"target": "not_retained", "reason": ""})
+    response = client.post(
+        f"/moderation/proposals/{proposal.id}/decide", data={"target": "not_retained", "reason": ""}
+    )
     assert response.status_code == 400
-    response = client.post(f"/moderation/proposals/{proposal.id}/decide", data={"target": "retained", "reason": "Très bonne idée, à étudier"})
+    response = client.post(
+        f"/moderation/proposals/{proposal.id}/decide",
+        data={"target": "retained", "reason": "Très bonne idée, à étudier"},
+    )
     assert response.status_code == 302
     db.session.refresh(proposal)
     assert proposal.status == "retained"
@@ -111,7 +145,9 @@ def test_merge_through_the_page(client, create_user, sign_in, create_proposal):
     db.session.commit()
     sign_in(create_user(role="moderator"))
     assert client.get(f"/moderation/merge?ids={kept.id}&ids={dup.id}").status_code == 200
-    response = client.post("/moderation/merge", data={"ids": [kept.id, dup.id], "kept": kept.id, "note": "Doublon"})
+    response = client.post(
+        "/moderation/merge", data={"ids": [kept.id, dup.id], "kept": kept.id, "note": "Doublon"}
+    )
     assert response.status_code == 302
     db.session.refresh(kept)
     db.session.refresh(dup)
@@ -131,17 +167,24 @@ def test_block_through_the_page(client, create_user, sign_in):
     assert actions == ["user.block"]
 
 
-def test_hide_from_the_moderation_page_and_dismiss_reports(client, create_user, sign_in, create_proposal):
+def test_hide_from_the_moderation_page_and_dismiss_reports(
+    client, create_user, sign_in, create_proposal
+):
     proposal = create_proposal()
     db.session.add(Report(reporter_id=create_user().id, proposal_id=proposal.id, reason="Insultes"))
     db.session.commit()
     sign_in(create_user(role="moderator"))
     assert "Insultes" in client.get(f"/moderation/proposals/{proposal.id}").text
-    assert client.post(f"/moderation/proposals/{proposal.id}/hide", data={"reason": ""}).status_code == 400
+    assert (
+        client.post(f"/moderation/proposals/{proposal.id}/hide", data={"reason": ""}).status_code
+        == 400
+    )
     client.post(f"/moderation/proposals/{proposal.id}/hide", data={"reason": "Insultes avérées"})
     db.session.refresh(proposal)
     assert proposal.is_hidden
     assert db.session.scalar(db.select(Report)).resolved_at is not None
-    client.post(f"/moderation/proposals/{proposal.id}/restore", data={"reason": "Corrigé par l'auteur"})
+    client.post(
+        f"/moderation/proposals/{proposal.id}/restore", data={"reason": "Corrigé par l'auteur"}
+    )
     db.session.refresh(proposal)
     assert not proposal.is_hidden

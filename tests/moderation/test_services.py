@@ -14,7 +14,11 @@ def moderator(create_user):
 
 
 def add_support(proposal, user):
-    db.session.add(Support(proposal_id=proposal.id, user_id=user.id if user else None, round_id=proposal.round_id))
+    db.session.add(
+        Support(
+            proposal_id=proposal.id, user_id=user.id if user else None, round_id=proposal.round_id
+        )
+    )
     proposal.support_count += 1
     db.session.commit()
 
@@ -30,7 +34,11 @@ def test_publish_writes_trail_audit_and_mail(create_proposal, moderator, outbox)
     assert proposal.status == "published"
     assert actions() == ["proposal.publish"]
     entry = db.session.scalar(db.select(AuditEntry))
-    assert (entry.before, entry.after, entry.actor_id) == ({"status": "submitted"}, {"status": "published"}, moderator.id)
+    assert (entry.before, entry.after, entry.actor_id) == (
+        {"status": "submitted"},
+        {"status": "published"},
+        moderator.id,
+    )
     (message,) = outbox()
     assert message["To"] == proposal.author.email
 
@@ -126,15 +134,29 @@ def test_merge_adds_up_paper_supports_per_workshop(create_proposal, moderator, c
 
     kept = create_proposal()
     dup = create_proposal(round=kept.round)
-    workshop = Workshop(round=kept.round, title="Atelier", place="Salle", starts_at=utcnow(), ends_at=utcnow() + timedelta(hours=2))
-    other = Workshop(round=kept.round, title="Atelier 2", place="Salle", starts_at=utcnow(), ends_at=utcnow() + timedelta(hours=2))
+    workshop = Workshop(
+        round=kept.round,
+        title="Atelier",
+        place="Salle",
+        starts_at=utcnow(),
+        ends_at=utcnow() + timedelta(hours=2),
+    )
+    other = Workshop(
+        round=kept.round,
+        title="Atelier 2",
+        place="Salle",
+        starts_at=utcnow(),
+        ends_at=utcnow() + timedelta(hours=2),
+    )
     db.session.add_all([workshop, other])
     db.session.flush()
-    db.session.add_all([
-        PaperSupport(workshop_id=workshop.id, proposal_id=kept.id, count=4),
-        PaperSupport(workshop_id=workshop.id, proposal_id=dup.id, count=3),
-        PaperSupport(workshop_id=other.id, proposal_id=dup.id, count=2),
-    ])
+    db.session.add_all(
+        [
+            PaperSupport(workshop_id=workshop.id, proposal_id=kept.id, count=4),
+            PaperSupport(workshop_id=workshop.id, proposal_id=dup.id, count=3),
+            PaperSupport(workshop_id=other.id, proposal_id=dup.id, count=2),
+        ]
+    )
     db.session.commit()
     services.merge(kept, [dup], moderator)
     db.session.commit()
@@ -162,10 +184,13 @@ def test_promote_retained_proposals_into_a_deliberation(create_proposal, moderat
     second = create_proposal(round=first.round)
     for p in (first, second):
         services.decide(p, moderator, S.RETAINED, "Oui")
-    session = services.create_council_session(moderator, date(2027, 3, 1), "Conseil municipal", first.round_id)
+    session = services.create_council_session(
+        moderator, date(2027, 3, 1), "Conseil municipal", first.round_id
+    )
     number = services.next_deliberation_number(session.id)
     deliberation = services.promote(
-        [first, second], moderator,
+        [first, second],
+        moderator,
         services.DeliberationInput(session.id, number, first.pillar_id, "Un plan vélo", "Texte"),
     )
     db.session.commit()
@@ -173,12 +198,20 @@ def test_promote_retained_proposals_into_a_deliberation(create_proposal, moderat
     assert {p.status for p in deliberation.proposals} == {"promoted"}
     assert first.deliberation_id == deliberation.id
     with pytest.raises(services.PromotionNotPossible):
-        services.promote([create_proposal()], moderator, services.DeliberationInput(session.id, 2, first.pillar_id, "x"))
+        services.promote(
+            [create_proposal()],
+            moderator,
+            services.DeliberationInput(session.id, 2, first.pillar_id, "x"),
+        )
     db.session.rollback()
     third = create_proposal(round=first.round)
     services.decide(third, moderator, S.RETAINED, None)
     with pytest.raises(services.NumberTaken):
-        services.promote([third], moderator, services.DeliberationInput(session.id, 1, first.pillar_id, "Doublon"))
+        services.promote(
+            [third],
+            moderator,
+            services.DeliberationInput(session.id, 1, first.pillar_id, "Doublon"),
+        )
 
 
 def test_block_and_unblock(create_user, moderator):

@@ -51,7 +51,9 @@ def test_concurrent_supports_and_withdrawals_keep_an_exact_counter(
     plans = []
     for user_id in residents:
         # Fast double clicks, and some change their mind.
-        plan = rng.choice([["support", "support"], ["support", "withdraw"], ["support", "withdraw", "support"]])
+        plan = rng.choice(
+            [["support", "support"], ["support", "withdraw"], ["support", "withdraw", "support"]]
+        )
         plans.append((user_id, plan))
     # The same person clicking in two tabs at once.
     plans += [(residents[0], ["support"]), (residents[1], ["support", "support"])]
@@ -60,7 +62,9 @@ def test_concurrent_supports_and_withdrawals_keep_an_exact_counter(
         list(pool.map(lambda p: _run_as(app, p[0], proposal_id, p[1], barrier), plans))
 
     db.session.expire_all()
-    rows = db.session.scalars(db.select(Support.user_id).where(Support.proposal_id == proposal.id)).all()
+    rows = db.session.scalars(
+        db.select(Support.user_id).where(Support.proposal_id == proposal.id)
+    ).all()
     assert len(rows) == len(set(rows)), "someone is counted twice"
     assert db.session.get(Proposal, proposal.id).support_count == len(rows)
     expected_supporters = {
@@ -71,7 +75,9 @@ def test_concurrent_supports_and_withdrawals_keep_an_exact_counter(
     assert len(rows) <= len(expected_supporters)
 
 
-def test_concurrent_supports_respect_the_cap(postgres_app, create_round, create_pillar, create_proposal, create_user):
+def test_concurrent_supports_respect_the_cap(
+    postgres_app, create_round, create_pillar, create_proposal, create_user
+):
     app = postgres_app
     round_ = create_round(pillars=[create_pillar()], support_cap=3)
     proposals = [create_proposal(round=round_).id for _ in range(8)]
@@ -95,5 +101,7 @@ def test_concurrent_supports_respect_the_cap(postgres_app, create_round, create_
         results = list(pool.map(attempt, proposals))
     assert results.count(True) == 3
     db.session.expire_all()
-    total = db.session.scalar(db.select(db.func.sum(Proposal.support_count)).where(Proposal.round_id == round_.id))
+    total = db.session.scalar(
+        db.select(db.func.sum(Proposal.support_count)).where(Proposal.round_id == round_.id)
+    )
     assert total == 3

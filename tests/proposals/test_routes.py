@@ -12,7 +12,12 @@ def round_(create_round, create_pillar):
 
 
 def form(round_, **fields):
-    values = {"title": "Des abris à vélos", "body": TEXT, "pillar_id": str(round_.pillars[0].id), "neighbourhood_id": ""}
+    values = {
+        "title": "Des abris à vélos",
+        "body": TEXT,
+        "pillar_id": str(round_.pillars[0].id),
+        "neighbourhood_id": "",
+    }
     values.update(fields)
     return values
 
@@ -39,7 +44,9 @@ def test_resident_submits_and_lands_on_the_proposal(client, round_, create_user,
     assert "Des abris à vélos" in page.text and "P-1" in page.text
 
 
-def test_similar_proposals_are_shown_before_creating(client, round_, create_user, create_proposal, sign_in):
+def test_similar_proposals_are_shown_before_creating(
+    client, round_, create_user, create_proposal, sign_in
+):
     create_proposal(round=round_, title="Abris vélos sécurisés à la gare")
     sign_in(create_user())
     first = client.post(url(round_, "new"), data=form(round_))
@@ -62,7 +69,9 @@ def test_bad_input_keeps_text_and_saves_nothing(client, round_, create_user, sig
     assert db.session.scalar(db.select(db.func.count()).select_from(Proposal)) == 0
 
 
-def test_blocked_resident_reads_but_cannot_post(client, round_, create_user, sign_in, create_proposal):
+def test_blocked_resident_reads_but_cannot_post(
+    client, round_, create_user, sign_in, create_proposal
+):
     proposal = create_proposal(round=round_)
     sign_in(create_user(blocked_at=utcnow()))
     assert client.get(url(round_, str(proposal.number))).status_code == 200
@@ -83,20 +92,32 @@ def test_closed_phase_says_so(client, create_round, create_pillar, create_user, 
     assert "<textarea" not in response.text
 
 
-def test_support_without_javascript_and_with_json(client, round_, create_user, create_proposal, sign_in):
+def test_support_without_javascript_and_with_json(
+    client, round_, create_user, create_proposal, sign_in
+):
     proposal = create_proposal(round=round_)
     sign_in(create_user())
     response = client.post(url(round_, f"{proposal.number}/support"))
     assert response.status_code == 302 and response.headers["Location"].endswith("#support")
     page = client.get(url(round_, str(proposal.number)))
     assert "unsupport" in page.text
-    response = client.post(url(round_, f"{proposal.number}/unsupport"), headers={"Accept": "application/json"})
-    assert response.json == {"supported": False, "support_count": 0, "message": response.json["message"]}
-    response = client.post(url(round_, f"{proposal.number}/support"), headers={"Accept": "application/json"})
+    response = client.post(
+        url(round_, f"{proposal.number}/unsupport"), headers={"Accept": "application/json"}
+    )
+    assert response.json == {
+        "supported": False,
+        "support_count": 0,
+        "message": response.json["message"],
+    }
+    response = client.post(
+        url(round_, f"{proposal.number}/support"), headers={"Accept": "application/json"}
+    )
     assert response.json["support_count"] == 1 and response.json["supported"] is True
 
 
-def test_hidden_and_unpublished_proposals_are_404_for_others(client, round_, create_proposal, create_user, sign_in):
+def test_hidden_and_unpublished_proposals_are_404_for_others(
+    client, round_, create_proposal, create_user, sign_in
+):
     waiting = create_proposal(round=round_, status="submitted")
     hidden = create_proposal(round=round_, hidden_at=utcnow(), hidden_reason="abus")
     for p in (waiting, hidden):
@@ -112,7 +133,9 @@ def test_edit_is_for_the_author_only(client, round_, create_proposal, create_use
     sign_in(create_user())
     assert client.get(url(round_, f"{proposal.number}/edit")).status_code == 403
     sign_in(proposal.author)
-    response = client.post(url(round_, f"{proposal.number}/edit"), data=form(round_, title="Un titre corrigé"))
+    response = client.post(
+        url(round_, f"{proposal.number}/edit"), data=form(round_, title="Un titre corrigé")
+    )
     assert response.status_code == 302
     db.session.refresh(proposal)
     assert proposal.title == "Un titre corrigé"
@@ -123,7 +146,10 @@ def test_edit_is_for_the_author_only(client, round_, create_proposal, create_use
 def test_withdraw_needs_a_reason(client, round_, create_proposal, sign_in):
     proposal = create_proposal(round=round_)
     sign_in(proposal.author)
-    assert client.post(url(round_, f"{proposal.number}/withdraw"), data={"reason": ""}).status_code == 400
+    assert (
+        client.post(url(round_, f"{proposal.number}/withdraw"), data={"reason": ""}).status_code
+        == 400
+    )
     response = client.post(url(round_, f"{proposal.number}/withdraw"), data={"reason": "Déjà fait"})
     assert response.status_code == 302
     db.session.refresh(proposal)
@@ -144,7 +170,9 @@ def test_list_pages_and_random_order_is_stable(client, round_, create_proposal):
     assert client.get(url(round_) + "?page=99").status_code == 200
 
 
-def test_list_query_count_does_not_grow(client, round_, create_proposal, create_user, sign_in, assert_page_queries):
+def test_list_query_count_does_not_grow(
+    client, round_, create_proposal, create_user, sign_in, assert_page_queries
+):
     sign_in(create_user())
     for _ in range(3):
         create_proposal(round=round_)
@@ -154,9 +182,11 @@ def test_list_query_count_does_not_grow(client, round_, create_proposal, create_
     assert assert_page_queries(url(round_), 12) == few
 
 
-def test_proposal_page_query_count_does_not_grow(client, round_, create_proposal, create_user, sign_in, assert_page_queries):
-    from participation.proposals import state
+def test_proposal_page_query_count_does_not_grow(
+    client, round_, create_proposal, create_user, sign_in, assert_page_queries
+):
     from participation.models import ProposalStatus
+    from participation.proposals import state
 
     proposal = create_proposal(round=round_)
     sign_in(create_user())
@@ -165,6 +195,8 @@ def test_proposal_page_query_count_does_not_grow(client, round_, create_proposal
     moderator = create_user(role="moderator")
     state.transition(proposal, ProposalStatus.RETAINED, moderator, "Bonne idée")
     for _ in range(30):
-        db.session.add(Support(proposal_id=proposal.id, user_id=create_user().id, round_id=round_.id))
+        db.session.add(
+            Support(proposal_id=proposal.id, user_id=create_user().id, round_id=round_.id)
+        )
     db.session.commit()
     assert assert_page_queries(path, 16) == few

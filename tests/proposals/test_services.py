@@ -25,14 +25,20 @@ def open_round(create_round, create_pillar):
 
 
 def data(round_, **fields):
-    values = {"title": "Des vergers dans les écoles", "body": TEXT, "pillar_id": round_.pillars[0].id}
+    values = {
+        "title": "Des vergers dans les écoles",
+        "body": TEXT,
+        "pillar_id": round_.pillars[0].id,
+    }
     values.update(fields)
     return ProposalInput(**values)
 
 
 def test_submit_publishes_at_once_without_premoderation(open_round, create_user):
     author = create_user()
-    proposal = submit_proposal(author, open_round, data(open_round, body="**Vite** <script>x</script>" + TEXT))
+    proposal = submit_proposal(
+        author, open_round, data(open_round, body="**Vite** <script>x</script>" + TEXT)
+    )
     db.session.commit()
     assert proposal.status == "published" and proposal.published_at is not None
     assert proposal.number == 1 and proposal.code == "P-1"
@@ -94,8 +100,8 @@ def test_only_the_author_edits(open_round, create_user):
 
 
 def test_edit_refused_after_a_moderator_decision(open_round, create_user):
-    from participation.proposals import state
     from participation.models import ProposalStatus
+    from participation.proposals import state
 
     author = create_user()
     proposal = submit_proposal(author, open_round, data(open_round))
@@ -120,7 +126,9 @@ def test_withdraw_with_reason_before_a_decision_only(open_round, create_user):
 def test_similar_proposals_are_found_by_subject_words(open_round, create_proposal):
     create_proposal(round=open_round, title="Un verger partagé dans chaque école")
     create_proposal(round=open_round, title="Plus de pistes cyclables")
-    hidden = create_proposal(round=open_round, title="Vergers des écoles cachés", hidden_at=utcnow())
+    hidden = create_proposal(
+        round=open_round, title="Vergers des écoles cachés", hidden_at=utcnow()
+    )
     found = similar_proposals(open_round, "Des vergers dans les écoles", TEXT)
     assert [p.title for p in found] == ["Un verger partagé dans chaque école"]
     assert hidden not in found
@@ -130,12 +138,21 @@ def test_similar_proposals_are_found_by_subject_words(open_round, create_proposa
 def test_browse_filters_search_and_sorts(open_round, create_proposal, create_neighbourhood):
     quarter = create_neighbourhood()
     a = create_proposal(round=open_round, title="Jardins partagés", support_count=5)
-    b = create_proposal(round=open_round, title="Bancs publics", neighbourhood=quarter, comment_count=9)
-    c = create_proposal(round=open_round, title="Atelier vélo", origin="workshop", paper_support_count=7)
+    b = create_proposal(
+        round=open_round, title="Bancs publics", neighbourhood=quarter, comment_count=9
+    )
+    c = create_proposal(
+        round=open_round, title="Atelier vélo", origin="workshop", paper_support_count=7
+    )
     create_proposal(round=open_round, title="En attente", status="submitted")
 
     def ids(**filters):
-        return [p.id for p in db.session.scalars(browse_query(open_round, ProposalFilters(**filters))).unique()]
+        return [
+            p.id
+            for p in db.session.scalars(
+                browse_query(open_round, ProposalFilters(**filters))
+            ).unique()
+        ]
 
     assert ids() == [c.id, a.id, b.id]  # online + paper supports
     assert ids(sort="comments")[0] == b.id
@@ -153,4 +170,9 @@ def test_published_at_orders_newest(open_round, create_proposal):
     old.published_at = utcnow() - timedelta(days=3)
     new = create_proposal(round=open_round, title="Nouvelle")
     db.session.commit()
-    assert [p.id for p in db.session.scalars(browse_query(open_round, ProposalFilters(sort="newest"))).unique()] == [new.id, old.id]
+    assert [
+        p.id
+        for p in db.session.scalars(
+            browse_query(open_round, ProposalFilters(sort="newest"))
+        ).unique()
+    ] == [new.id, old.id]

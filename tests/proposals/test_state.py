@@ -60,7 +60,11 @@ def test_transition_records_a_dated_public_trail_entry(create_proposal, people):
     event = state.transition(proposal, S.NOT_RETAINED, people["moderator"], "Hors compétence")
     assert proposal.status == "not_retained"
     assert proposal.decision_reason == "Hors compétence"
-    assert (event.from_status, event.to_status, event.is_public) == ("published", "not_retained", True)
+    assert (event.from_status, event.to_status, event.is_public) == (
+        "published",
+        "not_retained",
+        True,
+    )
     assert event.actor_id == people["moderator"].id and event.created_at is not None
     assert proposal.locked_at is not None
 

@@ -33,9 +33,13 @@ def test_database_refuses_a_duplicate_support_row(create_proposal, create_user):
 
     proposal = create_proposal()
     resident = create_user()
-    db.session.add(Support(proposal_id=proposal.id, user_id=resident.id, round_id=proposal.round_id))
+    db.session.add(
+        Support(proposal_id=proposal.id, user_id=resident.id, round_id=proposal.round_id)
+    )
     db.session.commit()
-    db.session.add(Support(proposal_id=proposal.id, user_id=resident.id, round_id=proposal.round_id))
+    db.session.add(
+        Support(proposal_id=proposal.id, user_id=resident.id, round_id=proposal.round_id)
+    )
     with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()
@@ -54,7 +58,9 @@ def test_only_published_proposals_take_supports(create_proposal, create_user, st
 
 
 @pytest.mark.parametrize("phase", ["upcoming", "deliberation", "closed"])
-def test_supports_closed_outside_collection_and_voting(create_round, create_pillar, create_proposal, create_user, phase):
+def test_supports_closed_outside_collection_and_voting(
+    create_round, create_pillar, create_proposal, create_user, phase
+):
     round_ = create_round(phase=phase, pillars=[create_pillar()])
     proposal = create_proposal(round=round_)
     with pytest.raises(errors.PhaseClosed):
@@ -91,7 +97,9 @@ def test_blocked_resident_cannot_support(create_proposal, create_user):
         support(create_proposal(), create_user(blocked_at=utcnow()))
 
 
-def test_nothing_is_accepted_in_a_gap_between_collection_and_vote(create_round, create_pillar, create_proposal, create_user):
+def test_nothing_is_accepted_in_a_gap_between_collection_and_vote(
+    create_round, create_pillar, create_proposal, create_user
+):
     from datetime import timedelta
 
     from participation.models import utcnow
@@ -110,4 +118,8 @@ def test_nothing_is_accepted_in_a_gap_between_collection_and_vote(create_round, 
     with pytest.raises(errors.PhaseClosed):
         support(proposal, create_user())
     with pytest.raises(errors.PhaseClosed):
-        submit_proposal(create_user(), round_, ProposalInput("Un titre assez long", "x" * 30, round_.pillars[0].id))
+        submit_proposal(
+            create_user(),
+            round_,
+            ProposalInput("Un titre assez long", "x" * 30, round_.pillars[0].id),
+        )
