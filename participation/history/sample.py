@@ -11,6 +11,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Neighbourhood, Pillar, Round, utcnow
 from ..paris_time import PARIS, paris_to_utc
+from .sample_participation import load_sample_participation
 from .services import ImportReport, upsert_pillars
 from .smart_days_2018 import PILLARS, parse_smart_days_2018, read_shipped_text
 
@@ -118,4 +119,5 @@ def load_sample_content() -> ImportReport:
     db.session.add(round_)
     db.session.flush()
     report.record("rounds", "created")
+    load_sample_participation(round_, report)
     return report

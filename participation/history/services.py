@@ -25,7 +25,14 @@ COUNCIL_DATE = date(2018, 12, 11)
 COUNCIL_TITLE = "Conseil municipal du 11 décembre 2018"
 CARRIER = "Ville de Béthune"
 
-KINDS = ("pillars", "rounds", "council sessions", "deliberations", "neighbourhoods")
+KINDS = (
+    "pillars",
+    "rounds",
+    "council sessions",
+    "deliberations",
+    "neighbourhoods",
+    "sample proposals",
+)
 
 
 @dataclass

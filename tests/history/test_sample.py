@@ -122,3 +122,27 @@ def test_sample_round_is_marked_as_sample_on_its_page_and_at_home(app, client):
 
     home = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Béthune à 2032" in home and "Sample content" in home
+
+
+def test_sample_round_comes_with_sample_proposals_supports_and_comments(app):
+    from participation.models import Comment, Proposal, Support, User
+
+    load_sample_content()
+    db.session.commit()
+    proposals = db.session.scalars(db.select(Proposal).order_by(Proposal.number)).all()
+    assert len(proposals) == 7 and all(p.is_sample for p in proposals)
+    assert proposals[0].support_count == 4
+    assert sum(p.support_count for p in proposals) == db.session.scalar(
+        db.select(db.func.count()).select_from(Support)
+    )
+    assert (
+        proposals[-1].status == "retained" and "Exemple de réponse" in proposals[-1].decision_reason
+    )
+    assert db.session.scalar(db.select(db.func.count()).select_from(Comment)) == 4
+    # Nobody can sign in as a sample resident.
+    assert all(
+        u.email is None and u.password_hash is None for u in db.session.scalars(db.select(User))
+    )
+    load_sample_content()
+    db.session.commit()
+    assert db.session.scalar(db.select(db.func.count()).select_from(Proposal)) == 7
