@@ -1,12 +1,20 @@
 """Reading framework deliberations, grouped the way visitors browse them."""
 
+from dataclasses import dataclass
 from itertools import groupby
 
-from sqlalchemy import select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from ..extensions import db
-from ..models import CouncilSession, Deliberation, Pillar
+from ..models import (
+    CouncilSession,
+    Deliberation,
+    MasterplanStatus,
+    Pillar,
+    ProgressNote,
+    Proposal,
+)
 
 
 def _base_query():
@@ -40,3 +48,110 @@ def deliberations_for_pillar(pillar_id: int) -> list[Deliberation]:
 
 def council_sessions() -> list[CouncilSession]:
     return list(db.session.scalars(select(CouncilSession).order_by(CouncilSession.held_on.desc())))
+
+
+def get_deliberation_or_404(deliberation_id: int) -> Deliberation:
+    return db.first_or_404(
+        select(Deliberation)
+        .where(Deliberation.id == deliberation_id)
+        .options(
+            joinedload(Deliberation.pillar),
+            joinedload(Deliberation.council_session),
+            selectinload(Deliberation.proposals).joinedload(Proposal.round),
+            selectinload(Deliberation.progress_notes),
+        )
+    )
+
+
+# --- the masterplan ------------------------------------------------------------------------
+
+
+@dataclass
+class MasterplanFilters:
+    pillar_id: int | None = None
+    status: str | None = None
+    carrier: str | None = None
+    council_session_id: int | None = None
+
+    def apply(self, query, *, with_status: bool = True):
+        if self.pillar_id:
+            query = query.where(Deliberation.pillar_id == self.pillar_id)
+        if with_status and self.status in STATUSES:
+            query = query.where(Deliberation.masterplan_status == self.status)
+        if self.carrier:
+            query = query.where(Deliberation.carrier == self.carrier)
+        if self.council_session_id:
+            query = query.where(Deliberation.council_session_id == self.council_session_id)
+        return query
+
+
+STATUSES = [s.value for s in MasterplanStatus]
+
+
+def masterplan_query(filters: MasterplanFilters):
+    return filters.apply(_base_query())
+
+
+def status_counts(filters: MasterplanFilters) -> dict[MasterplanStatus, int]:
+    """How many actions are in each status, for the filters other than the status: one query."""
+    rows = db.session.execute(
+        filters.apply(
+            select(Deliberation.masterplan_status, func.count()).group_by(
+                Deliberation.masterplan_status
+            ),
+            with_status=False,
+        )
+    ).all()
+    found = dict(rows)
+    return {status: found.get(status.value, 0) for status in MasterplanStatus}
+
+
+def carriers() -> list[str]:
+    return list(
+        db.session.scalars(select(Deliberation.carrier).distinct().order_by(Deliberation.carrier))
+    )
+
+
+def latest_notes(deliberation_ids: list[int]) -> dict[int, ProgressNote]:
+    """The latest progress note of each deliberation, in one query."""
+    if not deliberation_ids:
+        return {}
+    newest = (
+        select(ProgressNote.deliberation_id, func.max(ProgressNote.id).label("note_id"))
+        .where(ProgressNote.deliberation_id.in_(deliberation_ids))
+        .group_by(ProgressNote.deliberation_id)
+        .subquery()
+    )
+    notes = db.session.scalars(
+        select(ProgressNote).join(newest, newest.c.note_id == ProgressNote.id)
+    )
+    return {note.deliberation_id: note for note in notes}
+
+
+def proposal_codes(deliberation_ids: list[int]) -> dict[int, list[str]]:
+    """The codes of the proposals each deliberation came from, in one query."""
+    if not deliberation_ids:
+        return {}
+    codes: dict[int, list[str]] = {}
+    rows = db.session.execute(
+        select(Proposal.deliberation_id, Proposal.number)
+        .where(Proposal.deliberation_id.in_(deliberation_ids))
+        .order_by(Proposal.number)
+    )
+    for deliberation_id, number in rows:
+        codes.setdefault(deliberation_id, []).append(f"P-{number}")
+    return codes
+
+
+def retained_proposals(round_id: int | None = None, pillar_id: int | None = None) -> list[Proposal]:
+    query = (
+        select(Proposal)
+        .where(Proposal.status == "retained")
+        .options(joinedload(Proposal.pillar), joinedload(Proposal.round))
+        .order_by(Proposal.round_id, Proposal.pillar_id, Proposal.number)
+    )
+    if round_id:
+        query = query.where(Proposal.round_id == round_id)
+    if pillar_id:
+        query = query.where(Proposal.pillar_id == pillar_id)
+    return list(db.session.scalars(query).unique())

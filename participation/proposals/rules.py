@@ -35,7 +35,12 @@ def can_view(proposal: Proposal, user: User | None) -> bool:
         return True
     if not _signed_in(user):
         return False
-    return user.has_role(Role.MODERATOR) or proposal.author_id == user.id
+    # Its author, or the facilitator who typed the card in, follows it before publication.
+    return (
+        user.has_role(Role.MODERATOR)
+        or proposal.author_id == user.id
+        or proposal.entered_by_id == user.id
+    )
 
 
 def can_submit(round_, user: User | None, now: datetime | None = None) -> bool:

@@ -14,6 +14,8 @@ def trail_label(event: ProposalEvent) -> str:
         return _("Submitted online")
     if event.kind == "edited":
         return _("Edited by its author")
+    if event.kind == "corrected":
+        return _("Transcription of the card corrected")
     if event.kind == "hidden":
         return _("Hidden by moderation")
     if event.kind == "restored":

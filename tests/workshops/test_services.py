@@ -1,0 +1,143 @@
+"""Planning workshops, their state, who may manage them, and what the public reads of them."""
+
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from participation.extensions import db
+from participation.models import AuditEntry, Role, WorkshopState, utcnow
+from participation.workshops import errors, paper, rules, services
+
+
+def plan(round_, **fields):
+    values = {
+        "title": "Atelier mobilité",
+        "place": "Salle Olof Palme",
+        "starts_at": datetime(2026, 10, 10, 14, 0),
+        "ends_at": datetime(2026, 10, 10, 17, 0),
+        "pillar_ids": [round_.pillars[0].id],
+    }
+    values.update(fields)
+    return services.WorkshopInput(**values)
+
+
+def test_facilitator_plans_a_workshop_and_runs_it(facilitator, round_):
+    workshop = services.create_workshop(facilitator, round_, plan(round_, expected_attendance=30))
+    db.session.commit()
+    assert workshop.state == "planned" and workshop.created_by_id == facilitator.id
+    assert workshop.facilitators == [facilitator]
+    # Paris wall-clock time, stored in UTC (summer time: UTC+2).
+    assert workshop.starts_at == datetime(2026, 10, 10, 12, 0)
+    assert rules.can_manage_workshop(facilitator, workshop)
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "workshop.create"))
+    assert entry.actor_id == facilitator.id and entry.after["expected_attendance"] == 30
+
+
+def test_moderator_names_the_facilitators(moderator, facilitator, create_user, round_):
+    other = create_user(role=Role.FACILITATOR)
+    workshop = services.create_workshop(
+        moderator, round_, plan(round_, facilitator_ids=[facilitator.id])
+    )
+    assert workshop.facilitators == [facilitator]
+    assert rules.can_manage_workshop(moderator, workshop)
+    assert not rules.can_manage_workshop(other, workshop)
+
+
+def test_a_facilitator_stays_among_the_facilitators_when_editing(
+    workshop, facilitator, create_user, round_
+):
+    colleague = create_user(role=Role.FACILITATOR)
+    services.update_workshop(facilitator, workshop, plan(round_, facilitator_ids=[colleague.id]))
+    assert {u.id for u in workshop.facilitators} == {facilitator.id, colleague.id}
+
+
+def test_residents_and_outsiders_cannot_plan_or_edit(workshop, resident, create_user, round_):
+    with pytest.raises(errors.NotAllowed):
+        services.create_workshop(resident, round_, plan(round_))
+    with pytest.raises(errors.NotAllowed):
+        services.update_workshop(create_user(role=Role.FACILITATOR), workshop, plan(round_))
+    blocked = create_user(role=Role.FACILITATOR, blocked_at=utcnow())
+    assert not rules.can_plan_workshops(blocked)
+
+
+def test_workshop_rules(english, facilitator, round_, resident, create_pillar):
+    with pytest.raises(errors.WorkshopInvalid) as caught:
+        services.create_workshop(
+            facilitator,
+            round_,
+            plan(
+                round_,
+                title=" ",
+                place="",
+                ends_at=datetime(2026, 10, 10, 13, 0),
+                pillar_ids=[create_pillar().id],
+                facilitator_ids=[resident.id],
+                expected_attendance=-3,
+            ),
+        )
+    assert set(caught.value.problems) == {
+        "title",
+        "place",
+        "ends_at",
+        "pillar_ids",
+        "facilitator_ids",
+        "expected_attendance",
+    }
+    assert caught.value.problems["ends_at"] == "The workshop must end after it starts."
+
+
+def test_state_goes_planned_held_transcribed_and_can_reopen(create_workshop, facilitator):
+    coming = create_workshop(facilitators=[facilitator], hours_ago=-5, state="planned")
+    assert rules.state_targets(coming, facilitator) == []
+    with pytest.raises(errors.StateNotAllowed):
+        services.change_state(coming, facilitator, WorkshopState.HELD)
+
+    workshop = create_workshop(facilitators=[facilitator], state="planned")
+    assert rules.state_targets(workshop, facilitator) == [WorkshopState.HELD]
+    services.change_state(workshop, facilitator, WorkshopState.HELD)
+    assert rules.state_targets(workshop, facilitator) == [WorkshopState.TRANSCRIBED]
+    services.change_state(workshop, facilitator, WorkshopState.TRANSCRIBED)
+    assert isinstance(rules.entry_problem(workshop, facilitator), errors.EntryClosed)
+    services.change_state(workshop, facilitator, WorkshopState.HELD)
+    assert rules.can_enter(workshop, facilitator)
+
+
+def test_public_lists_split_coming_and_past(create_workshop, round_):
+    past = create_workshop(hours_ago=48)
+    now_on = create_workshop(hours_ago=1)  # started, not ended: still coming
+    later = create_workshop(hours_ago=-24, state="planned")
+    assert services.coming_workshops(round_) == [now_on, later]
+    assert db.session.scalars(services.past_workshops_query(round_)).all() == [past]
+
+
+def test_outcome_counts_only_what_the_public_sees(workshop, facilitator, round_, create_proposal):
+    card = paper.CardInput("Des bancs", "Des bancs au parc.", round_.pillars[0].id)
+    shown = paper.add_paper_proposal(workshop, facilitator, card)
+    hidden = paper.add_paper_proposal(
+        workshop, facilitator, paper.CardInput("Autre", "Un autre texte.", round_.pillars[0].id)
+    )
+    hidden.hidden_at = utcnow()
+    paper.set_paper_supports(workshop, facilitator, shown, 7)
+    paper.add_paper_comment(workshop, facilitator, create_proposal(round=round_), "Bonne idée.")
+    db.session.commit()
+    outcome = services.outcome(workshop)
+    assert (outcome.proposal_count, outcome.sticker_count, outcome.comment_count) == (1, 7, 1)
+    assert db.session.scalars(services.paper_proposals_query(workshop)).all() == [shown]
+
+
+def test_vote_sheet_lists_the_workshops_pillars(create_workshop, round_, create_proposal):
+    mobility, housing = round_.pillars
+    workshop = create_workshop(pillars=[mobility])
+    listed = create_proposal(round=round_, pillar=mobility)
+    create_proposal(round=round_, pillar=housing)
+    create_proposal(round=round_, pillar=mobility, status="submitted")
+    create_proposal(round=round_, pillar=mobility, status="withdrawn")
+    assert services.sheet_proposals(workshop) == [listed]
+
+
+def test_when_reads_in_paris_time(english, create_workshop):
+    workshop = create_workshop()
+    workshop.starts_at = datetime(2026, 10, 10, 12, 0)
+    workshop.ends_at = workshop.starts_at + timedelta(hours=3)
+    assert services.when(workshop) == "Saturday, October 10, 2026, 2:00\u202fPM–5:00\u202fPM"
