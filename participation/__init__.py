@@ -46,6 +46,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .main import bp as main_bp
     from .me import bp as me_bp
     from .moderation import bp as moderation_bp
+    from .opendata import bp as opendata_bp
     from .pillars import bp as pillars_bp
     from .proposals import bp as proposals_bp
     from .rounds import bp as rounds_bp
@@ -62,6 +63,12 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(me_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(workshops_bp)
+    app.register_blueprint(opendata_bp)
+
+    from . import api
+
+    if hasattr(api, "init_app"):
+        api.init_app(app)
 
     from .cli import register_cli
 
