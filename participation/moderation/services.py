@@ -71,17 +71,6 @@ def _not_own(actor: User, item) -> None:
         raise OwnContent()
 
 
-def _status_audit(proposal: Proposal, actor: User, action: str, source: str, note: str | None):
-    audit.log(
-        actor,
-        action,
-        proposal,
-        before={"status": source},
-        after={"status": proposal.status},
-        note=note,
-    )
-
-
 # --- publication and decisions -------------------------------------------------------------
 
 
@@ -89,9 +78,7 @@ def publish(proposal: Proposal, actor: User) -> None:
     """Pre-moderation: a moderator lets a submitted proposal appear."""
     _require_moderator(actor)
     _not_own(actor, proposal)
-    source = proposal.status
-    state.transition(proposal, S.PUBLISHED, actor)
-    _status_audit(proposal, actor, "proposal.publish", source, None)
+    state.transition(proposal, S.PUBLISHED, actor, action="proposal.publish")
     notify_author(proposal, "published")
 
 
@@ -101,12 +88,9 @@ def decide(proposal: Proposal, actor: User, target: ProposalStatus, reason: str 
         raise errors.TransitionNotAllowed()
     _require_moderator(actor)
     _not_own(actor, proposal)
-    source = proposal.status
-    state.transition(proposal, target, actor, reason)
-    corrected = source in (S.RETAINED.value, S.NOT_RETAINED.value)
-    _status_audit(
-        proposal, actor, "proposal.correct" if corrected else "proposal.decide", source, reason
-    )
+    corrected = proposal.status in (S.RETAINED.value, S.NOT_RETAINED.value)
+    action = "proposal.correct" if corrected else "proposal.decide"
+    state.transition(proposal, target, actor, reason, action=action)
     event = "decision_corrected" if corrected else target.value
     notify_author(proposal, event, reason=proposal.decision_reason)
 
@@ -217,11 +201,9 @@ def merge(kept: Proposal, duplicates: list[Proposal], actor: User, note: str | N
     _merge_paper_supports(kept, ids)
     _recount_supports([kept.id, *ids])
     for duplicate in duplicates:
-        source = duplicate.status
         duplicate.merged_into = kept
-        state.transition(duplicate, S.MERGED, actor, note)
-        _status_audit(duplicate, actor, "proposal.merge", source, note)
-        audit.log(actor, "proposal.merge", duplicate, after={"merged_into": kept.id})
+        state.transition(duplicate, S.MERGED, actor, note, action="proposal.merge")
+        audit.log(actor, "proposal.merge_target", duplicate, after={"merged_into": kept.id})
         notify_author(duplicate, "merged", target=kept)
     state.record(kept, "merged_in", actor, note=", ".join(d.code for d in duplicates))
     db.session.flush()
@@ -328,10 +310,8 @@ def promote(proposals: list[Proposal], actor: User, data: DeliberationInput) -> 
     except IntegrityError as error:
         raise NumberTaken() from error
     for proposal in proposals:
-        source = proposal.status
         proposal.deliberation = deliberation
-        state.transition(proposal, S.PROMOTED, actor, deliberation.title)
-        _status_audit(proposal, actor, "proposal.promote", source, None)
+        state.transition(proposal, S.PROMOTED, actor, deliberation.title, action="proposal.promote")
     audit.log(
         actor,
         "deliberation.create",

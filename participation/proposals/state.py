@@ -18,6 +18,7 @@ Hiding for abuse is separate from this machine and reversible.
 from dataclasses import dataclass
 from enum import StrEnum
 
+from .. import audit
 from ..extensions import db
 from ..models import ProposalEvent, ProposalStatus, Role, User, utcnow
 from ..models.proposal import Proposal
@@ -121,8 +122,10 @@ def transition(
     note: str | None = None,
     *,
     system: bool = False,
+    action: str | None = None,
 ) -> ProposalEvent:
-    """Move ``proposal`` to ``target`` if the table allows ``actor`` to; record it; flush."""
+    """Move ``proposal`` to ``target`` if the table allows ``actor`` to; record it in the public
+    trail and in the audit log (as ``action``, by default ``proposal.<target>``); flush."""
     if not can_transition(proposal, target, actor, system=system):
         raise TransitionNotAllowed()
     rule = TRANSITIONS[(proposal.status_enum, target)]
@@ -141,5 +144,13 @@ def transition(
         # A moderator's decision ends the author's edit window (publication does not).
         proposal.locked_at = proposal.locked_at or now
     event = record(proposal, "status", actor, note, from_status=source, to_status=target.value)
+    audit.log(
+        actor,
+        action or f"proposal.{target.value}",
+        proposal,
+        before={"status": source},
+        after={"status": target.value},
+        note=note,
+    )
     db.session.flush()
     return event

@@ -105,3 +105,22 @@ def test_system_may_only_publish(create_proposal):
     assert not state.can_transition(proposal, S.RETAINED, None, system=True)
     state.transition(proposal, S.PUBLISHED, None, system=True)
     assert proposal.status == "published" and proposal.published_at is not None
+
+
+def test_every_transition_is_in_the_audit_log_even_the_authors(create_proposal):
+    from participation.extensions import db
+    from participation.models import AuditEntry
+
+    proposal = create_proposal(status="submitted")
+    state.transition(proposal, S.PUBLISHED, None, system=True)
+    state.transition(proposal, S.WITHDRAWN, proposal.author, "Je préfère retirer")
+    entries = db.session.scalars(db.select(AuditEntry).order_by(AuditEntry.id)).all()
+    assert [(e.action, e.actor_id, e.before, e.after) for e in entries] == [
+        ("proposal.published", None, {"status": "submitted"}, {"status": "published"}),
+        (
+            "proposal.withdrawn",
+            proposal.author_id,
+            {"status": "published"},
+            {"status": "withdrawn"},
+        ),
+    ]
