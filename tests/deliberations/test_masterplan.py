@@ -231,7 +231,7 @@ def test_masterplan_query_count_does_not_grow(
             council_session_id=db.session.scalar(
                 db.select(Deliberation.council_session_id).limit(1)
             ),
-            number=1000 + i,
+            number=900_000 + i,
             pillar_id=pillar.id,
             title=f"Action {i}",
         )
