@@ -1,6 +1,10 @@
 from flask import render_template
+from flask_login import current_user
 
 from ..deliberations.services import deliberations_for_pillar
+from ..extensions import db
+from ..proposals.services import ProposalFilters, browse_query
+from ..proposals.supports import supported_ids
 from . import bp
 from .services import all_pillars, get_pillar_or_404
 
@@ -13,6 +17,15 @@ def index():
 @bp.get("/<slug>")
 def show(slug: str):
     pillar = get_pillar_or_404(slug)
+    proposals = db.paginate(
+        browse_query(None, ProposalFilters(pillar_id=pillar.id, sort="newest")),
+        per_page=10,
+        error_out=False,
+    )
     return render_template(
-        "pillars/show.html", pillar=pillar, deliberations=deliberations_for_pillar(pillar.id)
+        "pillars/show.html",
+        pillar=pillar,
+        deliberations=deliberations_for_pillar(pillar.id),
+        proposals=proposals,
+        supported=supported_ids(current_user, [p.id for p in proposals.items]),
     )

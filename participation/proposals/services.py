@@ -291,6 +291,7 @@ def browse_query(round_: Round | None, filters: ProposalFilters):
         joinedload(Proposal.pillar),
         joinedload(Proposal.neighbourhood),
         joinedload(Proposal.author),
+        joinedload(Proposal.round),
     )
     if round_ is not None:
         query = query.where(Proposal.round_id == round_.id)

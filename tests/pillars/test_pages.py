@@ -7,8 +7,9 @@ import pytest
 from participation.extensions import db
 from participation.history.services import import_smart_days_2018
 
-# Queries a pillar page may make, whatever the number of deliberations.
-PILLAR_PAGE_QUERIES = 3
+# Queries a pillar page may make, whatever the number of deliberations and proposals:
+# the pillar, the count and page of its proposals, its deliberations.
+PILLAR_PAGE_QUERIES = 4
 
 
 @pytest.fixture
