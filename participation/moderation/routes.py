@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload
 
 from ..comments.services import get_comment_or_404
 from ..extensions import db
-from ..models import AuditEntry, Proposal, ProposalStatus, Role, User
+from ..models import AuditEntry, Comment, Proposal, ProposalStatus, Role, User
 from ..permissions import role_required
 from ..proposals import errors, state
 from ..proposals.services import public_trail
@@ -222,6 +222,36 @@ def dismiss_reports():
         db.session.commit()
         flash(ngettext("%(num)d report dismissed.", "%(num)d reports dismissed.", count), "success")
     return redirect(safe_next_url(request.form.get("back")) or url_for("moderation.home"))
+
+
+@bp.post("/reports/dismiss-selected")
+@moderator_required
+def dismiss_selected_reports():
+    """Dismiss the reports of several items at once ("proposal:<id>" or "comment:<id>")."""
+    back = safe_next_url(request.form.get("back")) or url_for("moderation.home")
+    form = OptionalReasonForm()
+    items = []
+    for value in request.form.getlist("items"):
+        kind, _sep, ident = value.partition(":")
+        if ident.isdigit() and kind == "comment":
+            items.append(db.session.get(Comment, int(ident)))
+        elif ident.isdigit() and kind == "proposal":
+            items.append(db.session.get(Proposal, int(ident)))
+    items = [item for item in items if item is not None]
+    if not items or not form.validate_on_submit():
+        flash(_("Select at least one reported item."), "error")
+        return redirect(back)
+    try:
+        count = sum(
+            services.dismiss_reports(item, current_user, form.reason.data) for item in items
+        )
+    except errors.ParticipationError as error:
+        db.session.rollback()
+        flash(_("Nothing was changed: %(error)s", error=error), "error")
+        return redirect(back)
+    db.session.commit()
+    flash(ngettext("%(num)d report dismissed.", "%(num)d reports dismissed.", count), "success")
+    return redirect(back)
 
 
 @bp.route("/merge", methods=["GET", "POST"])

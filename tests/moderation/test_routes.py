@@ -188,3 +188,36 @@ def test_hide_from_the_moderation_page_and_dismiss_reports(
     )
     db.session.refresh(proposal)
     assert not proposal.is_hidden
+
+
+def test_dismiss_reports_of_several_items_at_once(client, create_user, sign_in, create_proposal):
+    from participation.models import Comment
+    from participation.text import render_markdown
+
+    proposal = create_proposal()
+    comment = Comment(
+        proposal_id=proposal.id,
+        author_id=create_user().id,
+        body="Un avis",
+        body_html=render_markdown("Un avis"),
+    )
+    db.session.add(comment)
+    db.session.flush()
+    db.session.add_all(
+        [
+            Report(reporter_id=create_user().id, proposal_id=proposal.id, reason="Pas d'accord"),
+            Report(
+                reporter_id=create_user().id, comment_id=comment.id, reason="Pas d'accord non plus"
+            ),
+        ]
+    )
+    db.session.commit()
+    sign_in(create_user(role="moderator"))
+    page = client.get("/moderation/").text
+    assert f'value="proposal:{proposal.id}"' in page and f'value="comment:{comment.id}"' in page
+    response = client.post(
+        "/moderation/reports/dismiss-selected",
+        data={"items": [f"proposal:{proposal.id}", f"comment:{comment.id}"]},
+    )
+    assert response.status_code == 302
+    assert all(r.resolution == "dismissed" for r in db.session.scalars(db.select(Report)))
