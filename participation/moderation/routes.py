@@ -89,7 +89,7 @@ def _load_proposal(proposal_id: int) -> Proposal:
 
 
 def _proposal_page(proposal: Proposal, status: int = 200, **forms):
-    decision = forms.get("decision") or DecisionForm(formdata=None)
+    decision = forms.get("decision") or DecisionForm(prefix="decision", formdata=None)
     decision.set_targets(
         [
             t
@@ -104,7 +104,7 @@ def _proposal_page(proposal: Proposal, status: int = 200, **forms):
         trail=public_trail(proposal, include_private=True),
         reports=reports,
         decision_form=decision,
-        hide_form=forms.get("hide") or ReasonForm(formdata=None),
+        hide_form=forms.get("hide") or ReasonForm(prefix="hide", formdata=None),
         dismiss_form=OptionalReasonForm(formdata=None),
         own=proposal.author_id == current_user.id,
     ), status
@@ -139,7 +139,7 @@ def publish(proposal_id: int):
 @moderator_required
 def decide(proposal_id: int):
     proposal = _load_proposal(proposal_id)
-    form = DecisionForm()
+    form = DecisionForm(prefix="decision")
     form.set_targets(state.allowed_targets(proposal, current_user))
     if form.validate_on_submit():
         try:
@@ -155,7 +155,7 @@ def decide(proposal_id: int):
 
 
 def _hide_or_restore(item, proposal: Proposal, hide: bool):
-    form = ReasonForm()
+    form = ReasonForm(prefix="hide")
     if form.validate_on_submit():
         try:
             changed = (services.hide if hide else services.restore)(

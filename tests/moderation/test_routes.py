@@ -122,12 +122,13 @@ def test_decision_form_keeps_what_was_typed_on_error(client, create_user, sign_i
     proposal = create_proposal()
     sign_in(create_user(role="moderator"))
     response = client.post(
-        f"/moderation/proposals/{proposal.id}/decide", data={"target": "not_retained", "reason": ""}
+        f"/moderation/proposals/{proposal.id}/decide",
+        data={"decision-target": "not_retained", "decision-reason": ""},
     )
     assert response.status_code == 400
     response = client.post(
         f"/moderation/proposals/{proposal.id}/decide",
-        data={"target": "retained", "reason": "Très bonne idée, à étudier"},
+        data={"decision-target": "retained", "decision-reason": "Très bonne idée, à étudier"},
     )
     assert response.status_code == 302
     db.session.refresh(proposal)
@@ -176,15 +177,19 @@ def test_hide_from_the_moderation_page_and_dismiss_reports(
     sign_in(create_user(role="moderator"))
     assert "Insultes" in client.get(f"/moderation/proposals/{proposal.id}").text
     assert (
-        client.post(f"/moderation/proposals/{proposal.id}/hide", data={"reason": ""}).status_code
+        client.post(
+            f"/moderation/proposals/{proposal.id}/hide", data={"hide-reason": ""}
+        ).status_code
         == 400
     )
-    client.post(f"/moderation/proposals/{proposal.id}/hide", data={"reason": "Insultes avérées"})
+    client.post(
+        f"/moderation/proposals/{proposal.id}/hide", data={"hide-reason": "Insultes avérées"}
+    )
     db.session.refresh(proposal)
     assert proposal.is_hidden
     assert db.session.scalar(db.select(Report)).resolved_at is not None
     client.post(
-        f"/moderation/proposals/{proposal.id}/restore", data={"reason": "Corrigé par l'auteur"}
+        f"/moderation/proposals/{proposal.id}/restore", data={"hide-reason": "Corrigé par l'auteur"}
     )
     db.session.refresh(proposal)
     assert not proposal.is_hidden
