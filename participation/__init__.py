@@ -65,10 +65,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(workshops_bp)
     app.register_blueprint(opendata_bp)
 
+    # After errors.init_app: the API answers its own errors in JSON.
     from . import api
 
-    if hasattr(api, "init_app"):
-        api.init_app(app)
+    api.init_app(app)
 
     from .cli import register_cli
 

@@ -1,0 +1,166 @@
+"""Routes of the public read API, /api/v1/: load or 404, call one service, let the schema dump."""
+
+from flask import request, url_for
+from flask_smorest import Blueprint, abort
+
+from ..extensions import limiter
+from . import schemas, services
+
+PREFIX = "/api/v1"
+RATE_LIMIT = "120 per minute"
+# Ids beyond the database's integer range answer 404 rather than a database error.
+ID = f"int(max={services.MAX_INT})"
+
+# One budget per address for the whole API (the limiter's key is the remote address).
+rate_limited = limiter.shared_limit(RATE_LIMIT, scope="api")
+
+rounds_bp = Blueprint(
+    "api_rounds", __name__, url_prefix=PREFIX, description="Consultation rounds and pillars."
+)
+proposals_bp = Blueprint(
+    "api_proposals", __name__, url_prefix=PREFIX, description="Proposals and their comments."
+)
+workshops_bp = Blueprint("api_workshops", __name__, url_prefix=PREFIX, description="Workshops.")
+deliberations_bp = Blueprint(
+    "api_deliberations",
+    __name__,
+    url_prefix=PREFIX,
+    description="Council sessions, framework deliberations and their masterplan tracking.",
+)
+BLUEPRINTS = (rounds_bp, proposals_bp, workshops_bp, deliberations_bp)
+
+
+def found(item):
+    if item is None:
+        abort(404, message="Not found.")
+    return item
+
+
+def paged(page: services.Page) -> dict:
+    """The page as the API answers it, with the link to the next page (same filters)."""
+    next_link = None
+    if page.next_cursor:
+        args = {**request.args.to_dict(), **request.view_args, "cursor": page.next_cursor}
+        next_link = url_for(request.endpoint, **args)
+    return {"items": page.items, "links": {"next": next_link}}
+
+
+def page_or_400(load, **kwargs) -> services.Page:
+    try:
+        return load(**kwargs)
+    except services.InvalidCursor:
+        abort(400, message="Invalid cursor.")
+
+
+# --- rounds and pillars ----------------------------------------------------------------------
+
+
+@rounds_bp.route("/rounds")
+@rounds_bp.response(200, schemas.RoundListSchema)
+@rate_limited
+def rounds():
+    """All consultation rounds, newest first."""
+    return {"items": services.rounds()}
+
+
+@rounds_bp.route("/rounds/<slug>")
+@rounds_bp.response(200, schemas.RoundDetailSchema)
+@rounds_bp.alt_response(404, response="DEFAULT_ERROR")
+@rate_limited
+def round_detail(slug):
+    """A round, its calendar and its pillars with their number of public proposals."""
+    return services.round_with_pillar_counts(found(services.round_or_none(slug)))
+
+
+@rounds_bp.route("/rounds/<slug>/statistics")
+@rounds_bp.response(200, schemas.StatisticsSchema)
+@rounds_bp.alt_response(404, response="DEFAULT_ERROR")
+@rate_limited
+def round_statistics(slug):
+    """Public figures of a round: by pillar, by neighbourhood, by channel, masterplan status."""
+    return services.round_statistics(found(services.round_or_none(slug)))
+
+
+@rounds_bp.route("/pillars")
+@rounds_bp.response(200, schemas.PillarListSchema)
+@rate_limited
+def pillars():
+    """The pillars of the Smart City policy, with their context and 2030 objectives."""
+    return {"items": services.pillars()}
+
+
+# --- proposals and comments ------------------------------------------------------------------
+
+
+@proposals_bp.route("/proposals")
+@proposals_bp.arguments(schemas.ProposalArgs, location="query", as_kwargs=True)
+@proposals_bp.response(200, schemas.ProposalPageSchema)
+@proposals_bp.alt_response(400, response="DEFAULT_ERROR")
+@rate_limited
+def proposals(**args):
+    """Public proposals, filtered and sorted, one page after another (follow `links.next`)."""
+    return paged(page_or_400(services.proposals_page, **args))
+
+
+@proposals_bp.route(f"/proposals/<{ID}:proposal_id>")
+@proposals_bp.response(200, schemas.ProposalDetailSchema)
+@proposals_bp.alt_response(404, response="DEFAULT_ERROR")
+@rate_limited
+def proposal_detail(proposal_id):
+    """A public proposal, its supports (online and paper apart) and its public trail."""
+    return services.proposal_with_trail(found(services.visible_proposal_or_none(proposal_id)))
+
+
+@proposals_bp.route(f"/proposals/<{ID}:proposal_id>/comments")
+@proposals_bp.arguments(schemas.PageArgs, location="query", as_kwargs=True)
+@proposals_bp.response(200, schemas.CommentPageSchema)
+@proposals_bp.alt_response(400, response="DEFAULT_ERROR")
+@proposals_bp.alt_response(404, response="DEFAULT_ERROR")
+@rate_limited
+def proposal_comments(proposal_id, cursor=None, limit=20):
+    """Published comments of a public proposal, oldest first, each with its replies."""
+    proposal = found(services.visible_proposal_or_none(proposal_id))
+    return paged(page_or_400(services.comments_page, proposal=proposal, cursor=cursor, limit=limit))
+
+
+# --- workshops -------------------------------------------------------------------------------
+
+
+@workshops_bp.route("/workshops")
+@workshops_bp.arguments(schemas.WorkshopArgs, location="query", as_kwargs=True)
+@workshops_bp.response(200, schemas.WorkshopPageSchema)
+@workshops_bp.alt_response(400, response="DEFAULT_ERROR")
+@rate_limited
+def workshops(**args):
+    """Workshops, in date order."""
+    return paged(page_or_400(services.workshops_page, **args))
+
+
+@workshops_bp.route(f"/workshops/<{ID}:workshop_id>")
+@workshops_bp.response(200, schemas.WorkshopDetailSchema)
+@workshops_bp.alt_response(404, response="DEFAULT_ERROR")
+@rate_limited
+def workshop_detail(workshop_id):
+    """A workshop and the public totals of what came out of it."""
+    return services.workshop_with_outcome(found(services.workshop_or_none(workshop_id)))
+
+
+# --- council sessions and deliberations ------------------------------------------------------
+
+
+@deliberations_bp.route("/council-sessions")
+@deliberations_bp.response(200, schemas.CouncilSessionListSchema)
+@rate_limited
+def council_sessions():
+    """Council sessions, latest first, with their number of framework deliberations."""
+    return {"items": services.council_sessions()}
+
+
+@deliberations_bp.route("/deliberations")
+@deliberations_bp.arguments(schemas.DeliberationArgs, location="query", as_kwargs=True)
+@deliberations_bp.response(200, schemas.DeliberationPageSchema)
+@deliberations_bp.alt_response(400, response="DEFAULT_ERROR")
+@rate_limited
+def deliberations(**args):
+    """Framework deliberations with their masterplan tracking (status, carrier, notes)."""
+    return paged(page_or_400(services.deliberations_page, **args))
