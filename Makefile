@@ -38,7 +38,9 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: setup
+# Fills its own database (BENCH_DATABASE_URL, or instance/bench.sqlite3) at BENCH_SCALE, then
+# measures through gunicorn with wrk: see participation/bench/__init__.py for the settings.
+bench: install translations
 	$(BIN)/python -m participation.bench
 
 clean:

@@ -1,14 +1,17 @@
 """Configuration read from the environment.
 
 Development needs nothing set: SQLite in ``instance/``, a secret key generated once and kept in
-``instance/secret_key``, mail written to ``instance/outbox/``, rate limits in memory. Production
-(``FLASK_ENV=production`` or ``PARTICIPATION_ENV=production``) refuses to start without
-``SECRET_KEY`` and ``DATABASE_URL``.
+``instance/secret_key``, mail written to ``instance/outbox/``, rate limits in memory, links in
+mails to ``http://localhost:5000``. Production (``FLASK_ENV=production`` or
+``PARTICIPATION_ENV=production``) refuses to start without ``SECRET_KEY``, ``DATABASE_URL`` and a
+public address (``PUBLIC_URL``, or ``SERVER_NAME``), and answers only the hosts of
+``TRUSTED_HOSTS`` (by default, the public address's).
 """
 
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance"))
@@ -61,9 +64,40 @@ def _database_url() -> str:
     return f"sqlite:///{INSTANCE_DIR / 'participation.sqlite3'}"
 
 
+def _public_url(production: bool) -> str | None:
+    """The address the public reaches the site at, e.g. ``https://participation.bethune.fr``:
+    links in mails start with it, never with the Host a request claims."""
+    url = os.environ.get("PUBLIC_URL", "").strip().rstrip("/")
+    if url:
+        parts = urlsplit(url)
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            raise RuntimeError("PUBLIC_URL must be an address such as https://example.org.")
+        return url
+    if production and not os.environ.get("SERVER_NAME"):
+        raise RuntimeError("PUBLIC_URL (or SERVER_NAME) must be set in production.")
+    return None
+
+
+def _trusted_hosts(production: bool, public_url: str | None) -> list[str] | None:
+    """Host names the site answers to (Flask refuses others with a 400); None accepts any.
+
+    ``TRUSTED_HOSTS`` is a comma-separated list (a name starting with a dot takes its
+    subdomains); production defaults to the public address's host.
+    """
+    names = [n.strip() for n in os.environ.get("TRUSTED_HOSTS", "").split(",") if n.strip()]
+    if names:
+        return names
+    if not production:
+        return None
+    host = urlsplit(public_url).hostname if public_url else None
+    return [host or os.environ["SERVER_NAME"].split(":")[0]]
+
+
 def load_config() -> dict:
     production = is_production()
     redis_url = os.environ.get("REDIS_URL")
+    public_url = _public_url(production)
+    session_max_days = _int("SESSION_MAX_DAYS", 14)
     return {
         "SECRET_KEY": _secret_key(),
         "SQLALCHEMY_DATABASE_URI": _database_url(),
@@ -76,7 +110,11 @@ def load_config() -> dict:
         "REMEMBER_COOKIE_SECURE": production or _bool("SESSION_COOKIE_SECURE"),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
-        "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 14,
+        # Server-side sessions (accounts/sessions.py): ended after this long without a request,
+        # and this long after signing in whatever the use; the cookie lasts no longer.
+        "SESSION_IDLE_MINUTES": _int("SESSION_IDLE_MINUTES", 12 * 60),
+        "SESSION_MAX_DAYS": session_max_days,
+        "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * session_max_days,
         # A CSRF token tied to the session, not to a clock: a long form never expires mid-typing.
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_SSL_STRICT": production,
@@ -104,9 +142,11 @@ def load_config() -> dict:
             "MAIL_DEFAULT_SENDER", "Béthune à 2032 <participation@ville-bethune.fr>"
         ),
         "MAIL_OUTBOX_DIR": os.environ.get("MAIL_OUTBOX_DIR", str(INSTANCE_DIR / "outbox")),
-        # Links in e-mails built outside a request
+        # Links in e-mails: from the public address, never from the request (mail.public_url)
+        "PUBLIC_URL": public_url,
         "SERVER_NAME": os.environ.get("SERVER_NAME"),
         "PREFERRED_URL_SCHEME": "https" if production else "http",
+        "TRUSTED_HOSTS": _trusted_hosts(production, public_url),
         # Accounts
         "PASSWORD_MIN_LENGTH": 12,
         "CONFIRM_TOKEN_MAX_AGE": 60 * 60 * 24 * 7,

@@ -17,6 +17,12 @@ def create_app(config: dict | None = None) -> Flask:
     )
     from config import load_config
 
+    from .views import CONVERTERS, Request
+
+    # Before any route is added: every rule's arguments are bounded (see views.py).
+    app.url_map.converters.update(CONVERTERS)
+    app.request_class = Request
+
     app.config.update(load_config())
     if config:
         app.config.update(config)

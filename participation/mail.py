@@ -3,6 +3,10 @@
 Services call ``queue_mail``; nothing leaves if the request rolls back. With ``MAIL_SERVER`` set,
 messages go through SMTP; otherwise they are written as ``.eml`` files to ``MAIL_OUTBOX_DIR``
 (``instance/outbox/`` by default) and logged, which is what development and the tests read.
+
+Every link in a mail is built by ``public_url`` from the configured public address: the Host
+header of the request that caused the mail is the sender's to choose, so a reset link built from
+it could point to anyone's site.
 """
 
 import smtplib
@@ -12,6 +16,7 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -22,6 +27,30 @@ from .extensions import db
 from .models import utcnow
 
 _KEY = "outgoing_mail"
+# Where ``make run`` serves, when neither PUBLIC_URL nor SERVER_NAME is set (production refuses
+# to start so: see config.py).
+DEVELOPMENT_URL = "http://localhost:5000"
+
+
+def public_base() -> str:
+    """The public address, without a trailing slash: PUBLIC_URL, else SERVER_NAME."""
+    config = current_app.config
+    if config.get("PUBLIC_URL"):
+        return config["PUBLIC_URL"].rstrip("/")
+    if config.get("SERVER_NAME"):
+        root = (config.get("APPLICATION_ROOT") or "/").rstrip("/")
+        return f"{config['PREFERRED_URL_SCHEME']}://{config['SERVER_NAME']}{root}"
+    return DEVELOPMENT_URL
+
+
+def public_url(endpoint: str, **values) -> str:
+    """The absolute address of ``endpoint`` at the public address, whatever the request says."""
+    base = urlsplit(public_base())
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path or "/", url_scheme=base.scheme
+    )
+    current_app.inject_url_defaults(endpoint, values)
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def build_message(

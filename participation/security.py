@@ -1,6 +1,7 @@
-"""Security headers and the proxy setting, applied to every response."""
+"""Security headers, caching and the proxy setting, applied to every response."""
 
-from flask import Flask, Response
+from flask import Flask, Response, current_app, g, request, session
+from flask_login import current_user
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -16,6 +17,20 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+
+def is_private() -> bool:
+    """Whether this answer belongs to one person, so that no cache may keep it.
+
+    Everything a signed-in person is shown is theirs; a page with a form carries the session's
+    CSRF token; an answer that writes the session cookie would hand that cookie to whoever a
+    shared cache served it to next.
+    """
+    return (
+        current_user.is_authenticated
+        or "csrf_token" in g
+        or current_app.session_interface.should_set_cookie(current_app, session)
+    )
 
 
 def init_app(app: Flask) -> None:
@@ -43,4 +58,13 @@ def init_app(app: Flask) -> None:
         )
         if app.config.get("PRODUCTION"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        return response
+
+    @app.after_request
+    def keep_private_answers_out_of_caches(response: Response) -> Response:
+        # Registered before the API's public caching: this runs after it, and has the last word.
+        # Static files are the same for everyone (and asking who is signed in would touch the
+        # session, hence the cookie).
+        if request.endpoint != "static" and is_private():
+            response.headers["Cache-Control"] = "no-store"
         return response

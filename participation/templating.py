@@ -31,12 +31,16 @@ def localdatetime(value, fmt: str = "long") -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(localdate=localdate, localdatetime=localdatetime)
-    from .proposals import rules
+    from .mail import public_url
     from .proposals.trail import trail_label
+    from .rulebook import rulebook
 
     app.jinja_env.globals.update(
-        rules=rules,
+        # Templates ask the same rules that routes and services enforce: rules.proposals.can_edit…
+        rules=rulebook,
         trail_label=trail_label,
+        # Links in mails: from the configured public address, never from the request.
+        public_url=public_url,
         now=utcnow,
         current_locale=current_locale,
         current_path=current_path,

@@ -10,6 +10,7 @@ import os
 from contextlib import contextmanager
 from datetime import date, timedelta
 
+import pyotp
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import event, text
@@ -167,15 +168,23 @@ def create_user(app):
         display_name: str | None = None,
         password: str = TEST_PASSWORD,
         confirmed: bool = True,
+        two_factor: bool | None = None,
         **fields,
     ) -> User:
+        """An account; staff (moderators, administrators) have two-factor authentication on
+        unless ``two_factor=False`` (their secret is ``user.totp_secret``)."""
         n = next(_sequence)
+        if two_factor is None:
+            two_factor = Role(role).requires_two_factor
+        if two_factor:
+            fields.setdefault("totp_secret", pyotp.random_base32())
+            fields.setdefault("two_factor_enabled_at", utcnow())
         user = User(
             email=email or f"user{n}@example.org",
             display_name=display_name or f"Habitant {n}",
             password_hash=hash_password(password),
             role=str(Role(role)),
-            email_confirmed_at=utcnow() if confirmed else None,
+            email_confirmed_at=fields.pop("email_confirmed_at", utcnow() if confirmed else None),
             **fields,
         )
         db.session.add(user)
@@ -274,14 +283,25 @@ def create_deliberation(app, create_pillar):
 # --- helpers -------------------------------------------------------------------------------
 
 
+def open_session(user: User, device: str = "pytest") -> str:
+    """Open a server-side session for ``user`` as signing in does; returns the token that the
+    cookie holds (``session["_user_id"]``)."""
+    from participation.accounts import sessions
+
+    token = sessions.start(user, device)
+    db.session.commit()
+    return token
+
+
 @pytest.fixture
 def sign_in(client):
     """Sign ``user`` in on the test client without going through the form."""
 
     def do(user: User, target_client=None):
         c = target_client or client
+        token = open_session(user)
         with c.session_transaction() as session:
-            session["_user_id"] = user.get_id()
+            session["_user_id"] = token
             session["_fresh"] = True
         return c
 

@@ -28,6 +28,7 @@ def test_production_cookies_are_secure_and_secret_is_required(monkeypatch):
     monkeypatch.setenv("PARTICIPATION_ENV", "production")
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.setenv("DATABASE_URL", "postgresql://u@localhost/db")
+    monkeypatch.setenv("PUBLIC_URL", "https://participation.example")
     with pytest.raises(RuntimeError):
         config.load_config()
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
@@ -86,3 +87,131 @@ def test_language_switch_refuses_unknown_language_and_foreign_redirects(client):
     assert client.post("/language", data={"locale": "de"}).status_code == 400
     response = client.post("/language", data={"locale": "en", "next": "//evil.example/"})
     assert response.headers["Location"] == "/"
+
+
+# --- canonical links -------------------------------------------------------------------------
+
+
+def _production(monkeypatch, database_url, public_url="https://participation.example"):
+    monkeypatch.setenv("PARTICIPATION_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.delenv("SERVER_NAME", raising=False)
+    monkeypatch.delenv("TRUSTED_HOSTS", raising=False)
+    if public_url:
+        monkeypatch.setenv("PUBLIC_URL", public_url)
+    else:
+        monkeypatch.delenv("PUBLIC_URL", raising=False)
+
+
+def test_production_needs_a_public_address_and_trusts_only_its_host(monkeypatch, database_url):
+    import config
+
+    _production(monkeypatch, database_url, public_url=None)
+    with pytest.raises(RuntimeError, match="PUBLIC_URL"):
+        config.load_config()
+    monkeypatch.setenv("PUBLIC_URL", "https://participation.example/")
+    settings = config.load_config()
+    assert settings["PUBLIC_URL"] == "https://participation.example"
+    assert settings["TRUSTED_HOSTS"] == ["participation.example"]
+    monkeypatch.setenv("TRUSTED_HOSTS", "participation.example, .ville-bethune.fr")
+    assert config.load_config()["TRUSTED_HOSTS"] == ["participation.example", ".ville-bethune.fr"]
+    monkeypatch.setenv("PUBLIC_URL", "participation.example")
+    with pytest.raises(RuntimeError, match="PUBLIC_URL"):
+        config.load_config()
+
+
+def test_production_refuses_an_unknown_host_with_a_400(monkeypatch, database_url, app_factory):
+    _production(monkeypatch, database_url)
+    # No SERVER_NAME: nothing can build a link from the refused request's host either.
+    app = app_factory(SERVER_NAME=None)
+    client = app.test_client()
+    assert client.get("/", base_url="https://participation.example").status_code == 200
+    for path in ("/", "/sign-in", "/api/v1/pillars", "/nowhere"):
+        refused = client.get(path, base_url="https://evil.example")
+        assert refused.status_code == 400, path
+    refused = client.post(
+        "/password/forgotten", data={"email": "a@example.org"}, base_url="https://evil.example"
+    )
+    assert refused.status_code == 400
+
+
+def test_mail_links_use_the_public_address_not_the_host_header(app, client, create_user, outbox):
+    app.config["PUBLIC_URL"] = "https://participation.example"
+    user = create_user(email="marie@example.org")
+    response = client.post(
+        "/password/forgotten", data={"email": user.email}, headers={"Host": "evil.example"}
+    )
+    assert response.status_code == 200
+    (message,) = outbox()
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    assert "https://participation.example/password/reset/" in body
+    assert "evil.example" not in body
+
+
+def test_public_address_falls_back_to_server_name(app):
+    from participation.mail import public_url
+
+    assert app.config["PUBLIC_URL"] is None
+    assert public_url("accounts.sign_in") == "http://localhost/sign-in"
+    app.config["PUBLIC_URL"] = "https://ville.example/participation"
+    assert public_url("accounts.sign_in") == "https://ville.example/participation/sign-in"
+
+
+def test_no_mail_template_or_module_builds_a_link_from_the_request():
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    for template in (root / "templates" / "mail").glob("*.txt"):
+        assert "url_for" not in template.read_text(), template.name
+    for module in (root / "participation").rglob("*.py"):
+        assert not re.search(r"[(,\s]_external\s*=\s*True", module.read_text()), module
+
+
+# --- caching ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/account", "/me", "/admin/users", "/", "/pillars/"])
+def test_nothing_shown_to_a_signed_in_person_is_stored(client, sign_in, create_user, path):
+    from participation.models import Role
+
+    sign_in(create_user(Role.ADMIN))
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_a_page_with_a_form_is_not_stored_even_for_a_visitor(client):
+    response = client.get("/sign-in")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_api_answers_are_cached_publicly_only_for_visitors(
+    client, sign_in, create_user, create_proposal
+):
+    proposal = create_proposal()
+    url = f"/api/v1/proposals/{proposal.id}"
+    visitor = client.get(url)
+    assert visitor.status_code == 200
+    assert visitor.headers["Cache-Control"] == "public, max-age=60"
+    assert "Set-Cookie" not in visitor.headers
+    # A cache keeps one answer for visitors; the cookie of a signed-in person asks again.
+    assert "Cookie" in visitor.vary
+    assert visitor.headers["ETag"]
+
+    sign_in(create_user())
+    signed_in = client.get(url, headers={"If-None-Match": visitor.headers["ETag"]})
+    assert signed_in.status_code == 200
+    assert signed_in.headers["Cache-Control"] == "no-store"
+    assert signed_in.get_json()["id"] == proposal.id
+
+
+def test_static_files_stay_cacheable_for_a_signed_in_person(client, sign_in, create_user):
+    sign_in(create_user())
+    response = client.get("/static/css/site.css")
+    assert response.status_code == 200
+    assert "no-store" not in response.headers.get("Cache-Control", "")
+    assert "Set-Cookie" not in response.headers
+    response.close()

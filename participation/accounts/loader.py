@@ -1,9 +1,10 @@
-"""How Flask-Login finds the signed-in user from the session."""
+"""How Flask-Login finds the signed-in user: from the server-side session the cookie names."""
 
 from flask_babel import lazy_gettext as _l
 
-from ..extensions import db, login_manager
+from ..extensions import login_manager
 from ..models import User
+from . import sessions
 
 login_manager.login_view = "accounts.sign_in"
 login_manager.login_message = _l("Please sign in to continue.")
@@ -12,12 +13,9 @@ login_manager.session_protection = "basic"
 
 
 @login_manager.user_loader
-def load_user(session_id: str) -> User | None:
-    user_id, _, nonce = session_id.partition(":")
-    if not user_id.isdigit():
+def load_user(token: str) -> User | None:
+    # An ended or expired session opens nothing, whatever copy of the cookie is shown.
+    record = sessions.current(token)
+    if record is None or not record.user.is_active:
         return None
-    user = db.session.get(User, int(user_id))
-    # A changed nonce (password changed or reset elsewhere) signs this session out.
-    if user is None or user.session_nonce != nonce or not user.is_active:
-        return None
-    return user
+    return record.user

@@ -5,26 +5,26 @@ e-mail address has an account: where that could leak, the service mails the addr
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from .. import audit
+from ..errors import ParticipationError
 from ..extensions import db
 from ..mail import queue_mail
-from ..models import Neighbourhood, Role, User, utcnow
-from ..models.user import new_session_nonce
+from ..models import AuditEntry, Neighbourhood, Role, User, utcnow
+from . import rules, sessions
 from .passwords import hash_password, needs_rehash, verify_password
 
 
-class AccountError(Exception):
-    """A rule refused the action; ``str(error)`` is a translated message for the person."""
+class AccountError(ParticipationError):
+    """A rule of accounts refused the action (a link, a password, an address)."""
 
-    message = _l("This action is not possible.")
-
-    def __init__(self, message=None):
-        super().__init__(str(message or self.message))
+    status = 400
 
 
 class TokenInvalid(AccountError):
@@ -37,10 +37,10 @@ class TokenExpired(AccountError):
 
 class WrongPassword(AccountError):
     message = _l("The password is not correct.")
+    field = "current_password"
 
 
-class LastAdmin(AccountError):
-    message = _l("You cannot remove the last administrator.")
+LOCKOUT_LOGGED_EVERY = timedelta(minutes=15)
 
 
 def normalise_email(email: str) -> str:
@@ -162,18 +162,38 @@ def confirm_email(token: str) -> User:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The user whose e-mail and password match, or None (same cost either way)."""
+    """The user whose e-mail and password match, or None (same cost either way). A failure on
+    an existing account goes to the audit log (the caller commits either way)."""
     user = find_user_by_email(email)
     if user is None or not user.is_active:
         verify_password(None, password)
         return None
     if not verify_password(user.password_hash, password):
+        audit.log(None, "account.sign_in_failed", user)
+        db.session.flush()
         return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_sign_in_at = utcnow()
     db.session.flush()
     return user
+
+
+def record_lockout(user: User | None, limit: str) -> None:
+    """A sign-in limit was reached (``limit``, e.g. "5 per 1 minute"): the audit log says so
+    once a quarter of an hour, of the account when the address typed has one, else of the
+    platform (many accounts tried from one network address; the addresses are not kept)."""
+    since = utcnow() - LOCKOUT_LOGGED_EVERY
+    query = select(AuditEntry.id).where(
+        AuditEntry.action == "account.sign_in_locked", AuditEntry.created_at >= since
+    )
+    if user is not None:
+        query = query.where(AuditEntry.target_type == "users", AuditEntry.target_id == user.id)
+    else:
+        query = query.where(AuditEntry.target_type == "platform")
+    if db.session.scalar(query.limit(1)) is None:
+        audit.log(None, "account.sign_in_locked", user, after={"limit": limit})
+        db.session.flush()
 
 
 # --- passwords -----------------------------------------------------------------------------
@@ -205,6 +225,7 @@ def user_for_reset_token(token: str) -> User:
 def reset_password(token: str, new_password: str) -> User:
     user = user_for_reset_token(token)
     _set_password(user, new_password)
+    audit.log(user, "account.password_reset", user)
     # Following the link proves the address is theirs.
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
@@ -213,16 +234,18 @@ def reset_password(token: str, new_password: str) -> User:
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Change the password; every other session of the account ends (not the one that asks)."""
     if not verify_password(user.password_hash, current_password):
         raise WrongPassword()
-    _set_password(user, new_password)
+    _set_password(user, new_password, keep_session=user.session_id)
+    audit.log(user, "account.password_change", user)
     db.session.flush()
 
 
-def _set_password(user: User, new_password: str) -> None:
+def _set_password(user: User, new_password: str, keep_session: int | None = None) -> None:
     user.password_hash = hash_password(new_password)
-    # Every other session of this account is signed out.
-    user.session_nonce = new_session_nonce()
+    # Whoever knew the old password is signed out everywhere.
+    sessions.end_all(user, keep=keep_session)
 
 
 # --- e-mail change -------------------------------------------------------------------------
@@ -270,6 +293,7 @@ def confirm_email_change(token: str) -> User:
     user.email = new_email
     user.pending_email = None
     user.email_confirmed_at = utcnow()
+    audit.log(user, "account.email_change", user)
     db.session.flush()
     return user
 
@@ -289,18 +313,17 @@ def update_profile(
 
 
 def set_role(actor: User | None, user: User, role: Role) -> None:
-    """Give ``user`` a role. ``actor`` is None for the command line, else must be an admin."""
-    if actor is not None and not actor.has_role(Role.ADMIN):
-        raise AccountError(_l("Only an administrator can change roles."))
-    if user.role == Role.ADMIN and role != Role.ADMIN:
-        admins = db.session.scalar(
-            select(func.count())
-            .select_from(User)
-            .where(User.role == Role.ADMIN.value, User.erased_at.is_(None))
-        )
-        if admins <= 1:
-            raise LastAdmin()
-    user.role = role.value
+    """Give ``user`` a role. ``actor`` is None for the command line, else an active admin."""
+    if actor is not None:
+        rules.can_change_role(actor, user).require()
+    before = user.role
+    if role == before:
+        return  # nothing changes, nothing to log
+    rules.ensure_an_admin_remains(user, leaving=role != Role.ADMIN)
+    user.role = role
+    # Powers change: the account signs in again (and a new staff member meets two-factor).
+    sessions.end_all(user)
+    audit.log(actor, "user.role", user, before={"role": before}, after={"role": role})
     db.session.flush()
 
 

@@ -1,24 +1,35 @@
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts import services as account_services
+from ..accounts import two_factor
+from ..accounts.rules import can_change_role, can_reset_two_factor
+from ..errors import Invalid
 from ..extensions import db
 from ..models import Role, User
-from ..permissions import role_required
+from ..policy import can_administer
 from ..utils import safe_next_url
+from ..views import done, guard, page_arg
 from . import bp
 from .forms import RoleForm
 from .services import users_query
 
 
+def _account(user_id: int) -> User:
+    return db.get_or_404(User, user_id)
+
+
 @bp.get("/users")
-@role_required(Role.ADMIN)
+@guard(can_administer)
 def users():
     search = request.args.get("q", "")[:100]
     role = request.args.get("role", "")
     page = db.paginate(
-        users_query(search, role), per_page=current_app.config["PAGE_SIZE"], error_out=False
+        users_query(search, role),
+        page=page_arg(),
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
     )
     return render_template(
         "admin/users.html", page=page, search=search, role=role, roles=list(Role), form=RoleForm()
@@ -26,23 +37,29 @@ def users():
 
 
 @bp.post("/users/<int:user_id>/role")
-@role_required(Role.ADMIN)
-def change_role(user_id: int):
-    user = db.get_or_404(User, user_id)
-    if user.erased_at is not None:
-        abort(404)
+@guard(can_change_role, load=_account)
+def change_role(user):
     form = RoleForm()
     if not form.validate_on_submit():
-        flash(_("Choose one of the proposed roles."), "error")
-        return redirect(url_for("admin.users"))
-    try:
-        account_services.set_role(current_user, user, Role(form.role.data))
-    except account_services.AccountError as error:
-        flash(str(error), "error")
-        return redirect(url_for("admin.users"))
-    db.session.commit()
-    flash(
-        _("%(name)s is now: %(role)s.", name=user.display_name, role=user.role_enum.title),
-        "success",
+        raise Invalid(_("Choose one of the proposed roles."))
+    account_services.set_role(current_user, user, Role(form.role.data))
+    return done(
+        safe_next_url(request.form.get("back")) or url_for("admin.users"),
+        _("%(name)s is now: %(role)s.", name=user.display_name, role=Role(user.role).title),
     )
-    return redirect(safe_next_url(request.form.get("back")) or url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/two-factor/reset")
+@guard(can_reset_two_factor, load=_account)
+def reset_two_factor(user):
+    """For someone who lost their phone and their recovery codes (their identity checked by
+    other means): two-factor goes off, their sessions end, and they set it up again."""
+    two_factor.reset(current_user, user)
+    return done(
+        safe_next_url(request.form.get("back")) or url_for("admin.users"),
+        _(
+            "Two-factor authentication is off for %(name)s: they sign in with their password "
+            "and set it up again.",
+            name=user.display_name,
+        ),
+    )

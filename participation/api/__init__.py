@@ -4,6 +4,7 @@ from the schemas, and a documentation page of our own rendered from that documen
 import hashlib
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
+from flask_login import current_user
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
@@ -144,17 +145,22 @@ def schemas(spec: dict) -> list[dict]:
 
 
 def add_public_headers(response: Response) -> Response:
-    """Open to any site (read-only, no credentials), cacheable, conditional on its ETag."""
+    """Open to any site (read-only, no credentials); for a visitor, cacheable and conditional
+    on its ETag."""
     if not is_api_request():
         return response
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
     # Only the JSON: the documentation page carries the visitor's session (language, sign-in).
+    # Only to a visitor: an answer to a signed-in person is theirs (``security`` says no-store),
+    # and whether one is signed in is read from the cookie, hence ``Vary: Cookie``.
     if (
         request.method in ("GET", "HEAD")
         and response.status_code == 200
         and response.mimetype == "application/json"
+        and not current_user.is_authenticated
     ):
+        response.vary.add("Cookie")
         response.headers["Cache-Control"] = CACHE_CONTROL
         response.set_etag(hashlib.sha256(response.get_data()).hexdigest())
         response.make_conditional(request)

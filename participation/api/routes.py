@@ -4,15 +4,31 @@ from flask import request, url_for
 from flask_smorest import Blueprint, abort
 
 from ..extensions import limiter
+from ..policy import anyone
+from ..views import MAX_INT, guard
 from . import schemas, services
 
 PREFIX = "/api/v1"
 RATE_LIMIT = "120 per minute"
 # Ids beyond the database's integer range answer 404 rather than a database error.
-ID = f"int(max={services.MAX_INT})"
+ID = f"int(max={MAX_INT})"
 
 # One budget per address for the whole API (the limiter's key is the remote address).
-rate_limited = limiter.shared_limit(RATE_LIMIT, scope="api")
+_shared_limit = limiter.shared_limit(RATE_LIMIT, scope="api")
+
+
+def public(load=None):
+    """Every view of the API: public (the rulebook's ``anyone``), within the shared budget. With
+    ``load``, the view receives what the URL names, and 404 when the public may not see it."""
+
+    def decorator(view):
+        return guard(anyone, load=load)(_shared_limit(view))
+
+    return decorator
+
+
+rate_limited = public()
+
 
 rounds_bp = Blueprint(
     "api_rounds", __name__, url_prefix=PREFIX, description="Consultation rounds and pillars."
@@ -34,6 +50,18 @@ def found(item):
     if item is None:
         abort(404, message="Not found.")
     return item
+
+
+def public_round(slug):
+    return found(services.round_or_none(slug))
+
+
+def public_proposal(proposal_id):
+    return found(services.visible_proposal_or_none(proposal_id))
+
+
+def public_workshop(workshop_id):
+    return found(services.workshop_or_none(workshop_id))
 
 
 def paged(page: services.Page) -> dict:
@@ -66,19 +94,19 @@ def rounds():
 @rounds_bp.route("/rounds/<slug>")
 @rounds_bp.response(200, schemas.RoundDetailSchema)
 @rounds_bp.alt_response(404, response="DEFAULT_ERROR")
-@rate_limited
-def round_detail(slug):
+@public(load=public_round)
+def round_detail(round_):
     """A round, its calendar and its pillars with their number of public proposals."""
-    return services.round_with_pillar_counts(found(services.round_or_none(slug)))
+    return services.round_with_pillar_counts(round_)
 
 
 @rounds_bp.route("/rounds/<slug>/statistics")
 @rounds_bp.response(200, schemas.StatisticsSchema)
 @rounds_bp.alt_response(404, response="DEFAULT_ERROR")
-@rate_limited
-def round_statistics(slug):
+@public(load=public_round)
+def round_statistics(round_):
     """Public figures of a round: by pillar, by neighbourhood, by channel, masterplan status."""
-    return services.round_statistics(found(services.round_or_none(slug)))
+    return services.round_statistics(round_)
 
 
 @rounds_bp.route("/pillars")
@@ -105,10 +133,10 @@ def proposals(**args):
 @proposals_bp.route(f"/proposals/<{ID}:proposal_id>")
 @proposals_bp.response(200, schemas.ProposalDetailSchema)
 @proposals_bp.alt_response(404, response="DEFAULT_ERROR")
-@rate_limited
-def proposal_detail(proposal_id):
+@public(load=public_proposal)
+def proposal_detail(proposal):
     """A public proposal, its supports (online and paper apart) and its public trail."""
-    return services.proposal_with_trail(found(services.visible_proposal_or_none(proposal_id)))
+    return services.proposal_with_trail(proposal)
 
 
 @proposals_bp.route(f"/proposals/<{ID}:proposal_id>/comments")
@@ -116,10 +144,9 @@ def proposal_detail(proposal_id):
 @proposals_bp.response(200, schemas.CommentPageSchema)
 @proposals_bp.alt_response(400, response="DEFAULT_ERROR")
 @proposals_bp.alt_response(404, response="DEFAULT_ERROR")
-@rate_limited
-def proposal_comments(proposal_id, cursor=None, limit=20):
+@public(load=public_proposal)
+def proposal_comments(proposal, cursor=None, limit=20):
     """Published comments of a public proposal, oldest first, each with its replies."""
-    proposal = found(services.visible_proposal_or_none(proposal_id))
     return paged(page_or_400(services.comments_page, proposal=proposal, cursor=cursor, limit=limit))
 
 
@@ -139,10 +166,10 @@ def workshops(**args):
 @workshops_bp.route(f"/workshops/<{ID}:workshop_id>")
 @workshops_bp.response(200, schemas.WorkshopDetailSchema)
 @workshops_bp.alt_response(404, response="DEFAULT_ERROR")
-@rate_limited
-def workshop_detail(workshop_id):
+@public(load=public_workshop)
+def workshop_detail(workshop):
     """A workshop and the public totals of what came out of it."""
-    return services.workshop_with_outcome(found(services.workshop_or_none(workshop_id)))
+    return services.workshop_with_outcome(workshop)
 
 
 # --- council sessions and deliberations ------------------------------------------------------

@@ -9,10 +9,10 @@ from datetime import UTC
 from marshmallow import Schema, fields, validate
 
 from ..models import MasterplanStatus, Origin, RoundPhase, WorkshopState
-from ..proposals.services import PUBLIC_STATUSES
+from ..proposals.state import PUBLIC_STATUSES
+from ..views import MAX_INT
 from .services import (
     DELETED_ACCOUNT,
-    MAX_INT,
     MAX_PAGE_SIZE,
     PROPOSAL_SORTS,
     SLUG_PATTERN,
@@ -317,7 +317,7 @@ class DeliberationSchema(Schema):
     masterplan = computed(fields.Nested, lambda d: d, MasterplanSchema, required=True)
     proposal_ids = computed(
         fields.List,
-        lambda d: [p.id for p in d.proposals if p.is_visible],
+        lambda d: [p.id for p in d.visible_proposals],
         fields.Integer(),
         required=True,
         metadata={"description": "The public proposals this deliberation came from."},

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, func, or_, select, union
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from ..deliberations.services import MasterplanFilters, masterplan_query
@@ -18,32 +18,23 @@ from ..models import (
     Comment,
     CouncilSession,
     Deliberation,
-    MasterplanStatus,
     Neighbourhood,
     Origin,
     Pillar,
     Proposal,
     Round,
-    Support,
-    User,
     Workshop,
 )
-from ..proposals.services import (
-    PUBLIC_STATUSES,
-    ProposalFilters,
-    browse_query,
-    public_trail,
-    visible_proposals_query,
-)
+from ..opendata import services as statistics
+from ..proposals.services import ProposalFilters, browse_query, public_trail
 from ..rounds.services import pillars_with_counts
+from ..views import MAX_INT
 from ..workshops.services import outcome
 
 MAX_PAGE_SIZE = 100
 # Slugs are made of these (rounds.services.slugify); anything else, e.g. a NUL byte that
 # PostgreSQL refuses, cannot name an item.
 SLUG_PATTERN = r"^[A-Za-z0-9_-]{1,80}$"
-# Ids and counters are 32-bit integers in the database: anything beyond cannot match.
-MAX_INT = 2**31 - 1
 PROPOSAL_SORTS = ("supports", "newest", "comments")
 # Not translated: the API answers the same bytes in every language (and so the same ETag).
 DELETED_ACCOUNT = "Deleted account"
@@ -246,8 +237,8 @@ def proposals_page(
 def visible_proposal_or_none(proposal_id: int) -> Proposal | None:
     """A public proposal with everything its page shows, in one query (the trail is another)."""
     return db.session.scalar(
-        visible_proposals_query()
-        .where(Proposal.id == proposal_id)
+        select(Proposal)
+        .where(Proposal.id == proposal_id, Proposal.is_visible)
         .options(
             joinedload(Proposal.round),
             joinedload(Proposal.pillar),
@@ -273,7 +264,7 @@ COMMENT_KEYS = (
 
 
 def _published_comments():
-    return select(Comment).where(Comment.deleted_at.is_(None), Comment.hidden_at.is_(None))
+    return select(Comment).where(Comment.is_published)
 
 
 def comments_page(proposal: Proposal, cursor: str | None, limit: int) -> Page:
@@ -376,7 +367,7 @@ def deliberations_page(
     query = query.options(
         contains_eager(Deliberation.pillar),
         selectinload(Deliberation.progress_notes),
-        selectinload(Deliberation.proposals),
+        selectinload(Deliberation.visible_proposals),
     )
     return paginate(query, DELIBERATION_KEYS, cursor, limit)
 
@@ -384,106 +375,30 @@ def deliberations_page(
 # --- statistics ------------------------------------------------------------------------------
 
 
-def _tally() -> dict:
-    return {"proposals": 0, "online_supports": 0, "paper_supports": 0, "comments": 0}
-
-
 def round_statistics(round_: Round) -> dict:
-    """Public figures of a round in a fixed number of queries, whatever its size."""
-    visible = and_(
-        Proposal.round_id == round_.id,
-        Proposal.status.in_(PUBLIC_STATUSES),
-        Proposal.hidden_at.is_(None),
-    )
-    proposal_rows = db.session.execute(
-        select(
-            Proposal.pillar_id,
-            Proposal.neighbourhood_id,
-            Proposal.origin,
-            func.count(Proposal.id),
-            func.coalesce(func.sum(Proposal.support_count), 0),
-            func.coalesce(func.sum(Proposal.paper_support_count), 0),
-        )
-        .where(visible)
-        .group_by(Proposal.pillar_id, Proposal.neighbourhood_id, Proposal.origin)
-    ).all()
-    comment_rows = db.session.execute(
-        select(Proposal.pillar_id, Proposal.neighbourhood_id, Comment.origin, func.count())
-        .join(Proposal, Proposal.id == Comment.proposal_id)
-        .where(visible, Comment.deleted_at.is_(None), Comment.hidden_at.is_(None))
-        .group_by(Proposal.pillar_id, Proposal.neighbourhood_id, Comment.origin)
-    ).all()
-    people = union(
-        select(Proposal.author_id.label("user_id")).where(visible),
-        select(Support.user_id).where(Support.round_id == round_.id),
-        select(Comment.author_id)
-        .join(Proposal, Proposal.id == Comment.proposal_id)
-        .where(visible, Comment.deleted_at.is_(None), Comment.hidden_at.is_(None)),
-    ).subquery()
-    attendance = (
-        select(func.coalesce(func.sum(Workshop.attendance), 0))
-        .where(Workshop.round_id == round_.id)
-        .scalar_subquery()
-    )
-    contributors, workshop_attendance = db.session.execute(
-        select(
-            select(func.count(people.c.user_id))
-            .join(User, User.id == people.c.user_id)
-            .scalar_subquery(),
-            attendance,
-        )
-    ).one()
-    round_pillars = list(round_.pillars)
-    neighbourhoods = list(
-        db.session.scalars(select(Neighbourhood).order_by(Neighbourhood.position))
-    )
-    masterplan = _round_masterplan(round_)
-
-    totals = _tally()
-    by_pillar = {pillar.id: _tally() for pillar in round_pillars}
-    by_neighbourhood = {item.id: _tally() for item in neighbourhoods}
-    by_neighbourhood[None] = _tally()
-    channels = {origin.value: {"proposals": 0, "supports": 0, "comments": 0} for origin in Origin}
-    for pillar_id, neighbourhood_id, origin, count, online, paper in proposal_rows:
-        for tally in _tallies(totals, by_pillar, by_neighbourhood, pillar_id, neighbourhood_id):
-            tally["proposals"] += count
-            tally["online_supports"] += int(online)
-            tally["paper_supports"] += int(paper)
-        channels[origin]["proposals"] += count
-        channels[Origin.ONLINE]["supports"] += int(online)
-        channels[Origin.WORKSHOP]["supports"] += int(paper)
-    for pillar_id, neighbourhood_id, origin, count in comment_rows:
-        for tally in _tallies(totals, by_pillar, by_neighbourhood, pillar_id, neighbourhood_id):
-            tally["comments"] += count
-        channels[origin]["comments"] += count
+    """The round's public figures (``opendata.services.round_statistics``, the one computation
+    the statistics page reads too), in the shape of ``schemas.StatisticsSchema``."""
+    figures = statistics.round_statistics(round_)
+    totals = figures.totals
     return {
         "round": round_,
-        "contributors": contributors,
-        "workshop_attendance": int(workshop_attendance),
+        "contributors": figures.contributors.total,
+        "workshop_attendance": figures.contributors.attendance,
         "totals": totals,
-        "by_pillar": [{"pillar": p, **by_pillar[p.id]} for p in round_pillars],
-        "by_neighbourhood": [{"neighbourhood": n, **by_neighbourhood[n.id]} for n in neighbourhoods]
-        + [{"neighbourhood": None, **by_neighbourhood[None]}],
-        "by_channel": channels,
-        "masterplan": masterplan,
+        "by_pillar": figures.by_pillar,
+        "by_neighbourhood": figures.by_neighbourhood,
+        # Paper supports are the stickers of workshops: they count in the workshop channel.
+        "by_channel": {
+            Origin.ONLINE.value: {
+                "proposals": totals.online_proposals,
+                "supports": totals.online_supports,
+                "comments": totals.online_comments,
+            },
+            Origin.WORKSHOP.value: {
+                "proposals": totals.workshop_proposals,
+                "supports": totals.paper_supports,
+                "comments": totals.workshop_comments,
+            },
+        },
+        "masterplan": figures.masterplan_counts,
     }
-
-
-def _tallies(totals, by_pillar, by_neighbourhood, pillar_id, neighbourhood_id):
-    yield totals
-    # A proposal's pillar may have left the round's list since: it still counts in the totals.
-    if pillar_id in by_pillar:
-        yield by_pillar[pillar_id]
-    yield by_neighbourhood.get(neighbourhood_id, by_neighbourhood[None])
-
-
-def _round_masterplan(round_: Round) -> dict[str, int]:
-    """Masterplan actions voted in the council sessions of the round, by status: one query."""
-    rows = db.session.execute(
-        select(Deliberation.masterplan_status, func.count())
-        .join(CouncilSession, CouncilSession.id == Deliberation.council_session_id)
-        .where(CouncilSession.round_id == round_.id)
-        .group_by(Deliberation.masterplan_status)
-    ).all()
-    found = dict(rows)
-    return {status.value: found.get(status.value, 0) for status in MasterplanStatus}

@@ -6,6 +6,10 @@ bp = Blueprint("comments", __name__)
 DEFAULT_SETTINGS = {
     # Unresolved reports that hide a comment or a proposal until a moderator looks at it.
     "REPORT_HIDE_THRESHOLD": 3,
+    # Only reports from accounts whose address was confirmed this many days ago count towards
+    # it; and how many reports one account sends a day.
+    "REPORT_ACCOUNT_MIN_DAYS": 3,
+    "REPORTS_PER_DAY": 10,
     # How long after posting its author may still correct a comment.
     "COMMENT_EDIT_MINUTES": 15,
     "COMMENTS_PER_PAGE": 20,

@@ -1,20 +1,20 @@
-"""Domain errors of comments and reports, on top of those shared with proposals."""
+"""Domain errors of comments and reports (the hierarchy's root: ``participation.errors``)."""
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from ..proposals.errors import ParticipationError
+from ..errors import Invalid, ParticipationError
 
 COMMENT_MIN, COMMENT_MAX = 2, 3000
-REASON_MIN, REASON_MAX = 5, 1000
 
 
 class CommentsClosed(ParticipationError):
     message = _l("This proposal no longer accepts comments.")
 
 
-class CommentLength(ParticipationError):
+class CommentLength(Invalid):
     message = _l("A comment must have between 2 and 3,000 characters.")
+    field = "body"
 
 
 class CommentDeleted(ParticipationError):
@@ -35,15 +35,3 @@ class EditWindowOver(ParticipationError):
                 minutes,
             )
         )
-
-
-class OwnContribution(ParticipationError):
-    message = _l("You cannot report what you wrote yourself.")
-
-
-class AlreadyReported(ParticipationError):
-    message = _l("You have already reported this. Thank you: a moderator will look at it.")
-
-
-class ReasonLength(ParticipationError):
-    message = _l("Give a reason of between 5 and 1,000 characters.")

@@ -1,20 +1,17 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from .errors import COMMENT_MAX, COMMENT_MIN, REASON_MAX, REASON_MIN
+from ..forms import Form, optional_id
+from ..moderation.errors import REASON_MAX, REASON_MIN
+from .errors import COMMENT_MAX, COMMENT_MIN
 
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-def _optional_int(value):
-    return int(value) if isinstance(value, str) and value.isdigit() else None
-
-
-class CommentForm(FlaskForm):
+class CommentForm(Form):
     body = TextAreaField(
         _l("Your comment"),
         filters=[_strip],
@@ -29,10 +26,10 @@ class CommentForm(FlaskForm):
         render_kw={"rows": 5, "maxlength": COMMENT_MAX},
     )
     # The comment answered, for a reply.
-    parent_id = HiddenField(filters=[_optional_int])
+    parent_id = HiddenField(filters=[optional_id])
 
 
-def _own_ids(form: FlaskForm, prefix: str) -> FlaskForm:
+def _own_ids(form: Form, prefix: str) -> Form:
     """Give the fields ids of their own: a proposal page holds many comment forms."""
     for field in form:
         field.id = f"{prefix}-{field.name}"
@@ -52,7 +49,7 @@ def reply_form(parent) -> CommentForm:
     return _own_ids(form, f"reply-{parent.id}")
 
 
-class ReportForm(FlaskForm):
+class ReportForm(Form):
     reason = TextAreaField(
         _l("Why should a moderator look at it?"),
         filters=[_strip],

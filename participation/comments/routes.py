@@ -1,27 +1,38 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import current_app, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ..extensions import db, limiter
 from ..models import Comment, Proposal
-from ..proposals import errors as proposal_errors
+from ..moderation import reports
+from ..moderation.errors import AlreadyReported
+from ..moderation.rules import can_report
 from ..proposals.rules import can_view
+from ..views import attempt, done, form_status, guard
 from . import bp, rules, services
-from .errors import AlreadyReported, CommentDeleted
+from .errors import CommentDeleted
 from .forms import CommentForm, ReportForm, new_comment_form, reply_form
 
 # Per address and per account: a shared address (a library, a school) is not one person.
 POST_LIMIT = "10 per minute; 100 per day"
 
-REFUSED = (
-    proposal_errors.NotAllowed,
-    proposal_errors.AccountBlocked,
-    proposal_errors.EmailNotConfirmed,
-)
-
 
 def _account_key() -> str:
     return f"user:{current_user.id}" if current_user.is_authenticated else "anonymous"
+
+
+def _reports_per_day() -> str:
+    return f"{current_app.config['REPORTS_PER_DAY']} per day"
+
+
+def _report_limited(view):
+    """Reports per account and per day; only those sent count (a refused one is not)."""
+    return limiter.limit(
+        _reports_per_day,
+        key_func=_account_key,
+        methods=["POST"],
+        deduct_when=lambda response: response.status_code in (302, 303),
+    )(_limited(view))
 
 
 def _limited(view):
@@ -31,6 +42,7 @@ def _limited(view):
 
 @bp.app_template_global()
 def proposal_url(proposal: Proposal, **kwargs) -> str:
+    """The public page of a proposal: the one place templates and routes build that link."""
     return url_for("proposals.show", slug=proposal.round.slug, number=proposal.number, **kwargs)
 
 
@@ -43,29 +55,12 @@ def _comment_url(comment: Comment) -> str:
     )
 
 
-def _status(problem, form) -> int:
-    """200 for a page shown, 403 for a refused account, 400 for what the form must correct."""
-    if request.method != "POST":
-        return 200
-    if isinstance(problem, REFUSED):
-        return 403
-    return 400 if problem or form.errors else 200
+def _proposal(proposal_id: int) -> Proposal:
+    return db.get_or_404(Proposal, proposal_id)
 
 
-def _visible_proposal_or_404(proposal_id: int) -> Proposal:
-    proposal = db.get_or_404(Proposal, proposal_id)
-    if not can_view(proposal, current_user):
-        abort(404)
-    return proposal
-
-
-def _visible_comment_or_404(comment_id: int) -> Comment:
-    """A comment the viewer may see: moderators also see hidden ones, nobody deleted ones."""
-    comment = services.get_comment_or_404(comment_id)
-    hidden_from_viewer = comment.is_hidden and not rules.is_moderator(current_user)
-    if comment.is_deleted or hidden_from_viewer or not can_view(comment.proposal, current_user):
-        abort(404)
-    return comment
+def _comment(comment_id: int) -> Comment:
+    return services.get_comment_or_404(comment_id)
 
 
 @bp.app_context_processor
@@ -74,46 +69,35 @@ def comment_forms():
 
 
 @bp.post("/proposals/<int:proposal_id>/comments")
-@login_required
+@guard(can_view, load=_proposal)
 @_limited
-def create(proposal_id: int):
-    proposal = _visible_proposal_or_404(proposal_id)
+def create(proposal):
     form = CommentForm()
     parent = db.session.get(Comment, form.parent_id.data) if form.parent_id.data else None
     # The comment answered may have been deleted meanwhile.
     problem = CommentDeleted() if form.parent_id.data and parent is None else None
+    tried = attempt(form)
     if problem is None and form.validate_on_submit():
-        try:
+        with tried:
             comment = services.add_comment(proposal, current_user, form.body.data, parent=parent)
-        except proposal_errors.ParticipationError as error:
-            problem = error
-        else:
-            db.session.commit()
-            flash(_("Your comment is published."), "success")
-            return redirect(_comment_url(comment))
+            return done(_comment_url(comment), _("Your comment is published."))
+    problem = problem or tried.error
     return render_template(
         "comments/form_page.html", proposal=proposal, form=form, parent=parent, problem=problem
-    ), _status(problem, form)
+    ), form_status(form, problem=problem)
 
 
 @bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
-@login_required
+@guard(rules.can_open_edit, load=_comment)
 @_limited
-def edit(comment_id: int):
-    comment = _visible_comment_or_404(comment_id)
-    problem = rules.edit_problem(comment, current_user)
-    if isinstance(problem, proposal_errors.NotAllowed):
-        abort(403)
+def edit(comment):
     form = CommentForm(obj=comment)
-    if problem is None and form.validate_on_submit():
-        try:
+    tried = attempt(form)
+    if form.validate_on_submit():
+        with tried:
             services.edit_comment(comment, current_user, form.body.data)
-        except proposal_errors.ParticipationError as error:
-            problem = error
-        else:
-            db.session.commit()
-            flash(_("Your comment is saved."), "success")
-            return redirect(_comment_url(comment))
+            return done(_comment_url(comment), _("Your comment is saved."))
+    problem = tried.error or rules.can_edit(current_user, comment).reason
     return render_template(
         "comments/edit.html",
         comment=comment,
@@ -121,40 +105,28 @@ def edit(comment_id: int):
         form=form,
         problem=problem,
         deadline=rules.edit_deadline(comment),
-    ), _status(problem, form)
+    ), form_status(form, problem=tried.error)
 
 
 @bp.post("/comments/<int:comment_id>/delete")
-@login_required
-def delete(comment_id: int):
-    comment = _visible_comment_or_404(comment_id)
+@guard(rules.can_delete, load=_comment)
+def delete(comment):
     proposal = comment.proposal
-    problem = rules.delete_problem(comment, current_user)
-    if isinstance(problem, proposal_errors.NotAllowed):
-        abort(403)
-    if problem is not None:
-        flash(str(problem), "error")
-        return redirect(proposal_url(proposal, _anchor="comments"))
     services.delete_comment(comment, current_user)
-    db.session.commit()
-    flash(_("Your comment is deleted."), "info")
-    return redirect(proposal_url(proposal, _anchor="comments"))
+    return done(proposal_url(proposal, _anchor="comments"), _("Your comment is deleted."), "info")
 
 
 def _report_page(item: Comment | Proposal, proposal: Proposal, back_url: str):
     form = ReportForm()
-    problem = rules.report_problem(item, current_user)
-    if problem is None and request.method == "GET" and services.has_reported(item, current_user):
+    problem = None
+    if request.method == "GET" and reports.has_reported(item, current_user):
         problem = AlreadyReported()
+    tried = attempt(form)
     if problem is None and form.validate_on_submit():
-        try:
-            services.report(item, current_user, form.reason.data)
-        except proposal_errors.ParticipationError as error:
-            problem = error
-        else:
-            db.session.commit()
-            flash(_("Thank you for your report: a moderator will look at it."), "success")
-            return redirect(back_url)
+        with tried:
+            reports.report(item, current_user, form.reason.data)
+            return done(back_url, _("Thank you for your report: a moderator will look at it."))
+    problem = problem or tried.error
     return render_template(
         "comments/report.html",
         item=item,
@@ -163,20 +135,18 @@ def _report_page(item: Comment | Proposal, proposal: Proposal, back_url: str):
         form=form,
         problem=problem,
         back_url=back_url,
-    ), _status(problem, form)
+    ), form_status(form, problem=problem)
 
 
 @bp.route("/proposals/<int:proposal_id>/report", methods=["GET", "POST"])
-@login_required
-@_limited
-def report_proposal(proposal_id: int):
-    proposal = _visible_proposal_or_404(proposal_id)
+@guard(can_report, load=_proposal)
+@_report_limited
+def report_proposal(proposal):
     return _report_page(proposal, proposal, proposal_url(proposal))
 
 
 @bp.route("/comments/<int:comment_id>/report", methods=["GET", "POST"])
-@login_required
-@_limited
-def report_comment(comment_id: int):
-    comment = _visible_comment_or_404(comment_id)
+@guard(can_report, load=_comment)
+@_report_limited
+def report_comment(comment):
     return _report_page(comment, comment.proposal, _comment_url(comment))

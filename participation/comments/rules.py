@@ -1,31 +1,25 @@
-"""Who may comment, edit, delete and report, now. Services enforce these; templates ask them too.
+"""Who may comment, reply, edit and delete, and who sees what of a discussion, now.
 
 Comments stay open on a proposal while the round is open (from the start of the collection to
-the end of the deliberation) and the proposal is public and still under discussion: published,
-retained, not retained or promoted. A withdrawn proposal is its author's retreat and a merged one
-continues on the proposal it was merged into, so neither accepts new comments; a proposal awaiting
-moderation or hidden by it is not public, so neither does it.
+the end of the deliberation) and its status allows comments (``state.STATUS_ALLOWS``). Reporting
+and hiding are moderation's chapter (``moderation/rules.py``).
 """
 
 from datetime import datetime, timedelta
 
 from flask import current_app
 
-from ..models import Comment, Proposal, ProposalStatus, Role, User, utcnow
-from ..proposals import errors as proposal_errors
-from ..proposals.rules import can_view, posting_problem
+from ..errors import NotAllowed, NotFound, PhaseClosed
+from ..models import Comment, Origin, Proposal, User, utcnow
+from ..policy import Verdict, can_post, check, first, is_moderator, signed_in
+from ..proposals.rules import can_view
+from ..proposals.state import Allows, allows
 from . import errors
 
-S = ProposalStatus
-COMMENTABLE = {S.PUBLISHED, S.RETAINED, S.NOT_RETAINED, S.PROMOTED}
 
-
-def _signed_in(user: User | None) -> bool:
-    return user is not None and user.is_authenticated
-
-
-def is_moderator(user: User | None) -> bool:
-    return _signed_in(user) and user.has_role(Role.MODERATOR)
+def can_see_hidden(user: User | None) -> bool:
+    """Moderators read hidden comments (marked as such) to decide on them; nobody else does."""
+    return is_moderator(user)
 
 
 def edit_minutes() -> int:
@@ -36,83 +30,81 @@ def edit_deadline(comment: Comment) -> datetime:
     return comment.created_at + timedelta(minutes=edit_minutes())
 
 
-def is_counted(comment: Comment) -> bool:
-    """Counted in ``proposals.comment_count`` (and its parent's ``reply_count``)."""
-    return comment.deleted_at is None and comment.hidden_at is None
+def _is_author(user: User | None, comment: Comment) -> bool:
+    return bool(signed_in(user)) and comment.author_id is not None and comment.author_id == user.id
 
 
-def comment_problem(proposal: Proposal, user: User | None, now: datetime | None = None):
-    """Why ``user`` cannot comment on ``proposal`` now (None when they can).
-
-    Closure comes first: a visitor is not asked to sign in to a discussion that is over.
-    """
-    if proposal.status_enum not in COMMENTABLE or proposal.is_hidden:
-        return errors.CommentsClosed()
-    if not proposal.round.accepts_comments_at(now or utcnow()):
-        return proposal_errors.PhaseClosed()
-    return posting_problem(user)
-
-
-def can_comment(proposal: Proposal, user: User | None, now: datetime | None = None) -> bool:
-    return comment_problem(proposal, user, now) is None
+def can_read(user: User | None, comment: Comment) -> Verdict:
+    """A comment's own page (edit, report): on a proposal the person may see, neither deleted
+    nor hidden from them."""
+    return first(
+        can_view(user, comment.proposal),
+        check(
+            (not comment.is_deleted, NotFound),
+            (not comment.is_hidden or can_see_hidden(user) or _is_author(user, comment), NotFound),
+        ),
+    )
 
 
-def edit_problem(comment: Comment, user: User | None, now: datetime | None = None):
-    problem = posting_problem(user)
-    if problem is not None:
-        return problem
-    if comment.author_id is None or comment.author_id != user.id or comment.origin != "online":
-        return proposal_errors.NotAllowed()
-    if comment.is_deleted:
-        return errors.CommentDeleted()
-    if comment.is_hidden:
-        return errors.CommentHidden()
-    if (now or utcnow()) >= edit_deadline(comment):
-        return errors.EditWindowOver(edit_minutes())
-    return None
+def can_comment(user: User | None, proposal: Proposal, now: datetime | None = None) -> Verdict:
+    """Closure comes first: a visitor is not asked to sign in to a discussion that is over."""
+    return first(
+        can_view(user, proposal),
+        check(
+            (
+                allows(proposal.status, Allows.COMMENT) and not proposal.is_hidden,
+                errors.CommentsClosed,
+            ),
+            (proposal.round.accepts_comments_at(now or utcnow()), PhaseClosed),
+        ),
+        can_post(user),
+    )
 
 
-def can_edit(comment: Comment, user: User | None, now: datetime | None = None) -> bool:
-    return edit_problem(comment, user, now) is None
+def can_reply(user: User | None, comment: Comment, now: datetime | None = None) -> Verdict:
+    """One level of replies, to a comment still shown."""
+    return first(
+        can_comment(user, comment.proposal, now),
+        check(
+            (comment.parent_id is None, NotAllowed),
+            (not comment.is_deleted, errors.CommentDeleted),
+            (not comment.is_hidden, errors.CommentHidden),
+        ),
+    )
 
 
-def delete_problem(comment: Comment, user: User | None):
-    """Authors delete their own comments, even when blocked (removing is not posting).
-
-    A hidden comment waits for a moderator: deleting it would also delete the reports on it.
-    """
-    if not _signed_in(user) or comment.author_id is None or comment.author_id != user.id:
-        return proposal_errors.NotAllowed()
-    if comment.is_deleted:
-        return errors.CommentDeleted()
-    if comment.is_hidden:
-        return errors.CommentHidden()
-    return None
+def can_open_edit(user: User | None, comment: Comment) -> Verdict:
+    """The edit page of one's own comment. Whether it can still be changed (its window, its
+    state) is ``can_edit``'s, said on the page: a text typed too late is kept on screen."""
+    return first(
+        can_read(user, comment),
+        can_post(user),
+        check((_is_author(user, comment) and comment.origin == Origin.ONLINE, NotAllowed)),
+    )
 
 
-def can_delete(comment: Comment, user: User | None) -> bool:
-    return delete_problem(comment, user) is None
+def can_edit(user: User | None, comment: Comment, now: datetime | None = None) -> Verdict:
+    verdict = can_post(user)
+    if not verdict:
+        return verdict
+    if now is None:
+        now = utcnow()
+    return check(
+        (_is_author(user, comment) and comment.origin == Origin.ONLINE, NotAllowed),
+        (not comment.is_deleted, errors.CommentDeleted),
+        (not comment.is_hidden, errors.CommentHidden),
+        (now < edit_deadline(comment), errors.EditWindowOver(edit_minutes())),
+    )
 
 
-def report_problem(item: Comment | Proposal, user: User | None, proposal: Proposal | None = None):
-    """Why ``user`` cannot report ``item`` (a comment or a proposal); duplicates are caught on
-    write by the database. ``proposal`` is the comment's proposal when the caller has it."""
-    problem = posting_problem(user)
-    if problem is not None:
-        return problem
-    if item.author_id is not None and item.author_id == user.id:
-        return errors.OwnContribution()
-    if item.is_hidden:
-        return errors.CommentHidden()
-    if isinstance(item, Comment):
-        if item.is_deleted:
-            return errors.CommentDeleted()
-        if not can_view(proposal or item.proposal, user):
-            return proposal_errors.NotAllowed()
-    elif not item.is_visible:
-        return proposal_errors.NotAllowed()
-    return None
-
-
-def can_report(item: Comment | Proposal, user: User | None) -> bool:
-    return report_problem(item, user) is None
+def can_delete(user: User | None, comment: Comment) -> Verdict:
+    """Authors delete their own comments, even when blocked (taking one's words back is not
+    posting). A hidden comment waits for a moderator: deleting it would also delete its reports."""
+    verdict = signed_in(user)
+    if not verdict:
+        return verdict
+    return check(
+        (_is_author(user, comment), NotAllowed),
+        (not comment.is_deleted, errors.CommentDeleted),
+        (not comment.is_hidden, errors.CommentHidden),
+    )

@@ -1,6 +1,8 @@
-"""Comments (one level of replies) and reports on proposals and comments.
+"""Comments on proposals, with one level of replies, and the page of a discussion.
 
-Services take the acting user, flush, never commit; the rules live in ``rules``.
+Services take the acting user, flush, never commit; the rules live in ``rules``. Reports and
+hiding are moderation's (``moderation/reports.py``), which moves the counters through
+``shift_counters`` here.
 
 Counters are changed by atomic ``UPDATE … SET x = x + 1`` in the same transaction as the row:
 ``proposals.comment_count`` counts the comments (replies included) that are neither deleted nor
@@ -15,18 +17,14 @@ from functools import cached_property
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import and_, delete, exists, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from ..errors import NotAllowed
 from ..extensions import db
 from ..models import Comment, Proposal, Report, User, utcnow
-from ..proposals import errors as proposal_errors
-from ..proposals import state
 from ..text import render_markdown
 from . import errors, rules
-
-HIDDEN_BY_REPORTS = "reported"
 
 
 def _checked_text(text: str | None, low: int, high: int, error: type) -> str:
@@ -36,7 +34,7 @@ def _checked_text(text: str | None, low: int, high: int, error: type) -> str:
     return text
 
 
-def _shift_counters(comment: Comment, delta: int) -> None:
+def shift_counters(comment: Comment, delta: int) -> None:
     """Add ``delta`` to the counters that include ``comment`` (its proposal's, its parent's)."""
     db.session.execute(
         update(Proposal)
@@ -72,18 +70,14 @@ def add_comment(
 
     There is one level of replies: a reply to a reply joins the thread of its top-level comment.
     """
-    problem = rules.comment_problem(proposal, author)
-    if problem is not None:
-        raise problem
     if parent is not None:
         if parent.parent_id is not None:
             parent = parent.parent
         if parent.proposal_id != proposal.id:
-            raise proposal_errors.NotAllowed()
-        if parent.is_deleted:
-            raise errors.CommentDeleted()
-        if parent.is_hidden:
-            raise errors.CommentHidden()
+            raise NotAllowed()
+        rules.can_reply(author, parent).require()
+    else:
+        rules.can_comment(author, proposal).require()
     body = _checked_text(body, errors.COMMENT_MIN, errors.COMMENT_MAX, errors.CommentLength)
     comment = Comment(
         proposal_id=proposal.id,
@@ -95,15 +89,13 @@ def add_comment(
     )
     db.session.add(comment)
     db.session.flush()
-    _shift_counters(comment, +1)
+    shift_counters(comment, +1)
     return comment
 
 
 def edit_comment(comment: Comment, user: User, body: str) -> None:
     """Its author corrects a comment during the edit window (``COMMENT_EDIT_MINUTES``)."""
-    problem = rules.edit_problem(comment, user)
-    if problem is not None:
-        raise problem
+    rules.can_edit(user, comment).require()
     comment.body = _checked_text(body, errors.COMMENT_MIN, errors.COMMENT_MAX, errors.CommentLength)
     comment.body_html = render_markdown(comment.body)
     comment.edited_at = utcnow()
@@ -116,9 +108,7 @@ def delete_comment(comment: Comment, user: User) -> bool:
     A top-level comment with replies stays as "comment deleted", its text erased, so that the
     replies keep their place; otherwise the row is deleted.
     """
-    problem = rules.delete_problem(comment, user)
-    if problem is not None:
-        raise problem
+    rules.can_delete(user, comment).require()
     # Conditional statements: a second click or a moderator hiding it meanwhile changes nothing.
     still_counted = and_(
         Comment.id == comment.id, Comment.deleted_at.is_(None), Comment.hidden_at.is_(None)
@@ -134,7 +124,7 @@ def delete_comment(comment: Comment, user: User) -> bool:
         statement = delete(Comment).where(still_counted)
     if db.session.execute(statement.execution_options(synchronize_session=False)).rowcount != 1:
         raise errors.CommentDeleted()
-    _shift_counters(comment, -1)
+    shift_counters(comment, -1)
     if has_replies:
         db.session.expire(comment, ["deleted_at", "body", "body_html"])
     else:
@@ -155,15 +145,12 @@ def get_comment_or_404(comment_id: int) -> Comment:
 
 
 def _public_top_level(proposal_id: int):
-    """Top-level comments the public sees: visible ones, and deleted or hidden ones that still
-    carry visible replies (shown as a placeholder)."""
+    """Top-level comments the public sees: published ones, and deleted or hidden ones that
+    still carry published replies (shown as a placeholder)."""
     return select(Comment).where(
         Comment.proposal_id == proposal_id,
         Comment.parent_id.is_(None),
-        or_(
-            and_(Comment.deleted_at.is_(None), Comment.hidden_at.is_(None)),
-            Comment.reply_count > 0,
-        ),
+        or_(Comment.is_published, Comment.reply_count > 0),
     )
 
 
@@ -237,38 +224,29 @@ class Thread:
         return self.replies_by_parent.get(comment.id, [])
 
     @cached_property
-    def comment_problem(self):
-        """Why the viewer cannot comment (None when they can)."""
-        return rules.comment_problem(self.proposal, self.viewer, self.now)
+    def can_comment(self):
+        """The viewer's verdict on commenting (its reason says why not)."""
+        return rules.can_comment(self.viewer, self.proposal, self.now)
 
-    @property
-    def can_comment(self) -> bool:
-        return self.comment_problem is None
+    def can_reply(self, comment: Comment):
+        return rules.can_reply(self.viewer, comment, self.now)
 
-    def can_reply(self, comment: Comment) -> bool:
-        return (
-            self.can_comment
-            and comment.parent_id is None
-            and not comment.is_deleted
-            and not comment.is_hidden
-        )
-
-    def can_edit(self, comment: Comment) -> bool:
-        return rules.can_edit(comment, self.viewer, self.now)
+    def can_edit(self, comment: Comment):
+        return rules.can_edit(self.viewer, comment, self.now)
 
     def edit_deadline(self, comment: Comment) -> datetime:
         return rules.edit_deadline(comment)
 
-    def can_delete(self, comment: Comment) -> bool:
-        return rules.can_delete(comment, self.viewer)
+    def can_delete(self, comment: Comment):
+        return rules.can_delete(self.viewer, comment)
 
     def has_reported(self, comment: Comment) -> bool:
         return comment.id in self.reported_comment_ids
 
-    def can_report(self, comment: Comment) -> bool:
-        return not self.has_reported(comment) and (
-            rules.report_problem(comment, self.viewer, self.proposal) is None
-        )
+    def can_report(self, comment: Comment):
+        from ..moderation.rules import can_report
+
+        return not self.has_reported(comment) and can_report(self.viewer, comment)
 
 
 def comment_thread(proposal: Proposal, page: int, viewer: User | None) -> Thread:
@@ -277,7 +255,7 @@ def comment_thread(proposal: Proposal, page: int, viewer: User | None) -> Thread
     A fixed number of queries whatever the size of the discussion: the count and the page (with
     authors), the replies of the whole page (with authors), the viewer's reports on them.
     """
-    shows_hidden = rules.is_moderator(viewer)
+    shows_hidden = rules.can_see_hidden(viewer)
     top_level = _moderator_top_level if shows_hidden else _public_top_level
     query = (
         top_level(proposal.id)
@@ -303,9 +281,7 @@ def comment_thread(proposal: Proposal, page: int, viewer: User | None) -> Thread
             .order_by(Comment.created_at, Comment.id)
         )
         if not shows_hidden:
-            reply_query = reply_query.where(
-                Comment.deleted_at.is_(None), Comment.hidden_at.is_(None)
-            )
+            reply_query = reply_query.where(Comment.is_published)
         replies = list(db.session.scalars(reply_query))
     by_id = {comment.id: comment for comment in pagination.items}
     for reply in replies:
@@ -326,109 +302,3 @@ def comment_thread(proposal: Proposal, page: int, viewer: User | None) -> Thread
             else:
                 thread.reported_comment_ids.add(comment_id)
     return thread
-
-
-# --- reports and hiding ----------------------------------------------------------------------
-
-
-def _report_target(item: Comment | Proposal):
-    if isinstance(item, Comment):
-        return Report.comment_id
-    return Report.proposal_id
-
-
-def has_reported(item: Comment | Proposal, user: User | None) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    return db.session.scalar(
-        select(exists().where(Report.reporter_id == user.id, _report_target(item) == item.id))
-    )
-
-
-def report(item: Comment | Proposal, reporter: User, reason: str) -> Report:
-    """``reporter`` reports a comment or a proposal, once. At ``REPORT_HIDE_THRESHOLD``
-    unresolved reports the item hides itself until a moderator looks at it."""
-    problem = rules.report_problem(item, reporter)
-    if problem is not None:
-        raise problem
-    reason = _checked_text(reason, errors.REASON_MIN, errors.REASON_MAX, errors.ReasonLength)
-    is_comment = isinstance(item, Comment)
-    entry = Report(
-        reporter_id=reporter.id,
-        comment_id=item.id if is_comment else None,
-        proposal_id=None if is_comment else item.id,
-        reason=reason,
-    )
-    try:
-        with db.session.begin_nested():
-            db.session.add(entry)
-    except IntegrityError as error:
-        raise errors.AlreadyReported() from error
-    threshold = current_app.config.get("REPORT_HIDE_THRESHOLD", 3)
-    unresolved = db.session.scalar(
-        select(func.count())
-        .select_from(Report)
-        .where(_report_target(item) == item.id, Report.resolved_at.is_(None))
-    )
-    if threshold and unresolved >= threshold:
-        hide(item, None, HIDDEN_BY_REPORTS)
-    db.session.flush()
-    return entry
-
-
-def _set_hidden(item: Comment | Proposal, hidden: bool, reason: str | None) -> bool:
-    """Flip the item's visibility in one conditional UPDATE; False when it already was so.
-
-    A deleted comment is left alone, so a comment changes counters only while it is shown.
-    """
-    model = type(item)
-    conditions = [
-        model.id == item.id,
-        model.hidden_at.is_(None) if hidden else model.hidden_at.isnot(None),
-    ]
-    if model is Comment:
-        conditions.append(Comment.deleted_at.is_(None))
-    result = db.session.execute(
-        update(model)
-        .where(*conditions)
-        .values(hidden_at=utcnow() if hidden else None, hidden_reason=reason if hidden else None)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.expire(item, ["hidden_at", "hidden_reason"])
-    return result.rowcount == 1
-
-
-def hide(item: Comment | Proposal, actor: User | None, reason: str) -> bool:
-    """Hide a comment or a proposal: by a moderator, or by the platform (``actor`` None) when
-    reports reach the threshold. Returns False when it was already hidden."""
-    if actor is not None and not rules.is_moderator(actor):
-        raise proposal_errors.NotAllowed()
-    if not _set_hidden(item, True, reason):
-        return False
-    if isinstance(item, Comment):
-        _shift_counters(item, -1)
-    else:
-        state.record(item, "hidden", actor, is_public=False)
-    db.session.flush()
-    return True
-
-
-def restore(item: Comment | Proposal, moderator: User, resolution: str | None = None) -> bool:
-    """A moderator shows a hidden item again; its open reports are resolved with it, so that
-    they do not hide it again. Returns False when it was not hidden."""
-    if not rules.is_moderator(moderator):
-        raise proposal_errors.NotAllowed()
-    if not _set_hidden(item, False, None):
-        return False
-    db.session.execute(
-        update(Report)
-        .where(_report_target(item) == item.id, Report.resolved_at.is_(None))
-        .values(resolved_at=utcnow(), resolved_by_id=moderator.id, resolution=resolution)
-        .execution_options(synchronize_session=False)
-    )
-    if isinstance(item, Comment):
-        _shift_counters(item, +1)
-    else:
-        state.record(item, "restored", moderator, is_public=False)
-    db.session.flush()
-    return True

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from flask_babel import gettext as _
 
+from ..csv_cells import row
 from ..extensions import db
 from . import services
 
@@ -18,7 +19,7 @@ BATCH = 500
 
 def _line(values) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerow(values)
+    csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerow(row(values))
     return buffer.getvalue()
 
 

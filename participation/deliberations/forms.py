@@ -1,10 +1,20 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..forms import Form
 from ..models import MasterplanStatus
+from ..templating import localdate
+from .rules import PromotionNotPossible
 
 
 def _strip(value):
@@ -20,7 +30,17 @@ def status_choices(empty=None):
     return ([SelectChoice("", empty)] if empty else []) + choices
 
 
-class CouncilSessionForm(FlaskForm):
+def carrier_field():
+    return StringField(
+        _l("Carried by"),
+        id="carrier",
+        filters=[_strip],
+        validators=[DataRequired(_l("Say who carries the action.")), Length(max=200)],
+        default="Ville de Béthune",
+    )
+
+
+class CouncilSessionForm(Form):
     held_on = DateField(
         _l("Date of the council"), validators=[DataRequired(_l("Enter the date of the council."))]
     )
@@ -34,8 +54,23 @@ class CouncilSessionForm(FlaskForm):
         _l("Consultation (optional)"), coerce=_optional_int, validators=[Optional()]
     )
 
+    def set_rounds(self, rounds) -> None:
+        self.round_id.choices = [SelectChoice("", _l("None"))] + [
+            SelectChoice(r.id, r.title) for r in rounds
+        ]
 
-class PromoteForm(FlaskForm):
+
+class PromoteForm(Form):
+    proposal_ids = SelectMultipleField(
+        _l("Retained proposals"),
+        coerce=int,
+        validators=[DataRequired(_l("Choose at least one retained proposal."))],
+        # A proposal promoted or decided otherwise meanwhile is no longer offered.
+        invalid_value_message=PromotionNotPossible.message,
+        invalid_choice_message=PromotionNotPossible.message,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
     council_session_id = SelectField(
         _l("Council session"),
         coerce=_optional_int,
@@ -47,6 +82,7 @@ class PromoteForm(FlaskForm):
             DataRequired(_l("Give the deliberation's number.")),
             NumberRange(min=1, message=_l("A positive number.")),
         ],
+        render_kw={"min": 1, "inputmode": "numeric"},
     )
     pillar_id = SelectField(
         _l("Pillar"), coerce=_optional_int, validators=[DataRequired(_l("Choose a pillar."))]
@@ -62,30 +98,41 @@ class PromoteForm(FlaskForm):
         validators=[Optional(), Length(max=10000)],
         render_kw={"rows": 5},
     )
-    carrier = StringField(
-        _l("Carried by"), filters=[_strip], default="Ville de Béthune", validators=[Length(max=200)]
+    carrier = carrier_field()
+
+    def set_choices(self, candidates, sessions, pillars) -> None:
+        self.proposal_ids.choices = [
+            SelectChoice(p.id, f"{p.code} · {p.title} ({p.round.title}, {p.pillar.name})")
+            for p in candidates
+        ]
+        self.council_session_id.choices = [SelectChoice("", _l("Choose"))] + [
+            SelectChoice(s.id, f"{s.title} ({localdate(s.held_on, 'medium')})") for s in sessions
+        ]
+        self.pillar_id.choices = [SelectChoice("", _l("Choose"))] + [
+            SelectChoice(p.id, p.name) for p in pillars
+        ]
+
+
+class TrackingForm(Form):
+    # Explicit ids: the detail page shows this form beside the note form, which has a status too.
+    status = SelectField(_l("Status"), id="tracking-status", choices=status_choices())
+    carrier = carrier_field()
+
+
+class NoteForm(Form):
+    noted_on = DateField(
+        _l("Date"), id="note-date", validators=[DataRequired(_l("Enter the date."))]
     )
-
-
-class TrackingForm(FlaskForm):
-    status = SelectField(_l("Status"), choices=status_choices())
-    carrier = StringField(
-        _l("Carried by"),
-        filters=[_strip],
-        validators=[DataRequired(_l("Say who carries the action.")), Length(max=200)],
-    )
-
-
-class NoteForm(FlaskForm):
-    noted_on = DateField(_l("Date"), validators=[DataRequired(_l("Enter the date."))])
     body = TextAreaField(
         _l("What has happened"),
+        id="note-body",
         filters=[_strip],
         validators=[DataRequired(_l("Write what has happened.")), Length(max=5000)],
         render_kw={"rows": 4},
     )
     status = SelectField(
         _l("New status (optional)"),
+        id="note-status",
         choices=status_choices(_l("Unchanged")),
         validators=[Optional()],
     )

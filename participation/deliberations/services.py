@@ -15,6 +15,7 @@ from ..models import (
     ProgressNote,
     Proposal,
 )
+from . import rules
 
 
 def _base_query():
@@ -24,22 +25,51 @@ def _base_query():
         .join(Deliberation.council_session)
         # The joins above also load both relations: one query whatever the number of rows.
         .options(contains_eager(Deliberation.pillar), contains_eager(Deliberation.council_session))
-        .order_by(CouncilSession.held_on.desc(), Pillar.position, Deliberation.number)
+        .order_by(
+            CouncilSession.held_on.desc(),
+            CouncilSession.id.desc(),
+            Pillar.position,
+            Pillar.id,
+            Deliberation.number,
+        )
     )
+
+
+PillarGroups = list[tuple[Pillar, list[Deliberation]]]
+
+
+def _by_pillar(deliberations: list[Deliberation]) -> PillarGroups:
+    # Stable sort: within a pillar, the query's order (newest session first, then number) stays.
+    ordered = sorted(deliberations, key=lambda d: (d.pillar.position, d.pillar.id))
+    return [(pillar, list(items)) for pillar, items in groupby(ordered, key=lambda d: d.pillar)]
 
 
 def deliberations_by_pillar(
     round_id: int | None = None, pillar_id: int | None = None
-) -> list[tuple[Pillar, list[Deliberation]]]:
+) -> PillarGroups:
     query = _base_query()
     if round_id is not None:
         query = query.where(CouncilSession.round_id == round_id)
     if pillar_id is not None:
         query = query.where(Deliberation.pillar_id == pillar_id)
+    return _by_pillar(db.session.scalars(query).all())
+
+
+def deliberations_by_session(
+    pillar_id: int | None = None,
+) -> list[tuple[CouncilSession, PillarGroups]]:
+    """Council sessions, newest first, each with its deliberations by pillar: one query."""
+    query = _base_query().options(
+        contains_eager(Deliberation.council_session).joinedload(CouncilSession.round)
+    )
+    if pillar_id is not None:
+        query = query.where(Deliberation.pillar_id == pillar_id)
     rows = db.session.scalars(query).all()
-    # Stable sort: within a pillar, the query's order (newest session first, then number) stays.
-    ordered = sorted(rows, key=lambda d: (d.pillar.position, d.pillar.id))
-    return [(pillar, list(items)) for pillar, items in groupby(ordered, key=lambda d: d.pillar)]
+    # The query orders by session first, so each session's rows are consecutive.
+    return [
+        (session, _by_pillar(list(items)))
+        for session, items in groupby(rows, key=lambda d: d.council_session)
+    ]
 
 
 def deliberations_for_pillar(pillar_id: int) -> list[Deliberation]:
@@ -47,7 +77,11 @@ def deliberations_for_pillar(pillar_id: int) -> list[Deliberation]:
 
 
 def council_sessions() -> list[CouncilSession]:
-    return list(db.session.scalars(select(CouncilSession).order_by(CouncilSession.held_on.desc())))
+    return list(
+        db.session.scalars(
+            select(CouncilSession).order_by(CouncilSession.held_on.desc(), CouncilSession.id.desc())
+        )
+    )
 
 
 def get_deliberation_or_404(deliberation_id: int) -> Deliberation:
@@ -57,7 +91,7 @@ def get_deliberation_or_404(deliberation_id: int) -> Deliberation:
         .options(
             joinedload(Deliberation.pillar),
             joinedload(Deliberation.council_session),
-            selectinload(Deliberation.proposals).joinedload(Proposal.round),
+            selectinload(Deliberation.visible_proposals).joinedload(Proposal.round),
             selectinload(Deliberation.progress_notes),
         )
     )
@@ -113,29 +147,36 @@ def carriers() -> list[str]:
 
 
 def latest_notes(deliberation_ids: list[int]) -> dict[int, ProgressNote]:
-    """The latest progress note of each deliberation, in one query."""
+    """The latest progress note of each deliberation (by its date, then as recorded): one query."""
     if not deliberation_ids:
         return {}
-    newest = (
-        select(ProgressNote.deliberation_id, func.max(ProgressNote.id).label("note_id"))
+    ranked = (
+        select(
+            ProgressNote.id,
+            func.row_number()
+            .over(
+                partition_by=ProgressNote.deliberation_id,
+                order_by=(ProgressNote.noted_on.desc(), ProgressNote.id.desc()),
+            )
+            .label("rank"),
+        )
         .where(ProgressNote.deliberation_id.in_(deliberation_ids))
-        .group_by(ProgressNote.deliberation_id)
         .subquery()
     )
     notes = db.session.scalars(
-        select(ProgressNote).join(newest, newest.c.note_id == ProgressNote.id)
+        select(ProgressNote).join(ranked, ranked.c.id == ProgressNote.id).where(ranked.c.rank == 1)
     )
     return {note.deliberation_id: note for note in notes}
 
 
 def proposal_codes(deliberation_ids: list[int]) -> dict[int, list[str]]:
-    """The codes of the proposals each deliberation came from, in one query."""
+    """The codes of the public proposals each deliberation came from, in one query."""
     if not deliberation_ids:
         return {}
     codes: dict[int, list[str]] = {}
     rows = db.session.execute(
         select(Proposal.deliberation_id, Proposal.number)
-        .where(Proposal.deliberation_id.in_(deliberation_ids))
+        .where(Proposal.deliberation_id.in_(deliberation_ids), Proposal.is_visible)
         .order_by(Proposal.number)
     )
     for deliberation_id, number in rows:
@@ -144,9 +185,10 @@ def proposal_codes(deliberation_ids: list[int]) -> dict[int, list[str]]:
 
 
 def retained_proposals(round_id: int | None = None, pillar_id: int | None = None) -> list[Proposal]:
+    """The proposals that can be promoted now (``rules.can_promote``), for the promotion page."""
     query = (
         select(Proposal)
-        .where(Proposal.status == "retained")
+        .where(Proposal.is_visible, Proposal.status.in_(rules.promotable_statuses()))
         .options(joinedload(Proposal.pillar), joinedload(Proposal.round))
         .order_by(Proposal.round_id, Proposal.pillar_id, Proposal.number)
     )

@@ -9,35 +9,33 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 
 from .. import audit
+from ..errors import Invalid
 from ..extensions import db
 from ..models import Deliberation, MasterplanStatus, ProgressNote, User
-from ..moderation.services import is_moderator
-from ..notifications import notify_author
-from ..proposals import errors
+from ..notifications import notify_followers
+from . import rules
 
 
-class NoteEmpty(errors.ParticipationError):
+class NoteEmpty(Invalid):
     message = _l("Write what has happened.")
+    field = "body"
 
 
-def _require_moderator(actor: User) -> None:
-    if not is_moderator(actor):
-        raise errors.NotAllowed()
-
-
-def _set_status(deliberation: Deliberation, status: MasterplanStatus) -> bool:
+def _set_status(deliberation: Deliberation, status: MasterplanStatus | str) -> bool:
+    status = MasterplanStatus(status)
     if deliberation.masterplan_status == status.value:
         return False
-    deliberation.masterplan_status = status.value
-    for proposal in deliberation.proposals:
-        notify_author(proposal, "deliberation_status", deliberation=deliberation)
+    deliberation.masterplan_status = status
+    for proposal in deliberation.visible_proposals:
+        notify_followers(proposal, "deliberation_status", deliberation=deliberation)
     return True
 
 
 def update_tracking(
-    deliberation: Deliberation, actor: User, status: MasterplanStatus, carrier: str
+    deliberation: Deliberation, actor: User, status: MasterplanStatus | str, carrier: str
 ) -> None:
-    _require_moderator(actor)
+    """Set the action's status and who carries it; an empty carrier means the city."""
+    rules.can_manage(actor).require()
     carrier = (carrier or "").strip()[:200] or "Ville de Béthune"
     before = audit.snapshot(deliberation, ["masterplan_status", "carrier"])
     _set_status(deliberation, status)
@@ -53,9 +51,11 @@ def add_progress_note(
     actor: User,
     noted_on: date,
     body: str,
-    status: MasterplanStatus | None = None,
+    status: MasterplanStatus | str | None = None,
 ) -> ProgressNote:
-    _require_moderator(actor)
+    """Publish a dated note on the action's progress, which may also change its status."""
+    rules.can_manage(actor).require()
+    status = MasterplanStatus(status) if status else None
     body = (body or "").strip()
     if not body:
         raise NoteEmpty()
@@ -64,7 +64,7 @@ def add_progress_note(
         deliberation=deliberation,
         noted_on=noted_on,
         body=body[:5000],
-        status=status.value if status else None,
+        status=status,
         author_id=actor.id,
     )
     db.session.add(note)

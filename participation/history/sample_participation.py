@@ -4,11 +4,12 @@ Created through the same services residents use (numbers, trail, counters), by s
 who have no e-mail address and no password: nobody can sign in as them.
 """
 
+import pyotp
 from sqlalchemy import select
 
 from ..comments.services import add_comment
 from ..extensions import db
-from ..models import Neighbourhood, Pillar, ProposalStatus, Round, User, utcnow
+from ..models import Neighbourhood, Pillar, ProposalStatus, Role, Round, User, utcnow
 from ..proposals import state
 from ..proposals.services import ProposalInput, add_proposal
 from ..proposals.supports import support
@@ -105,7 +106,7 @@ def load_sample_participation(round_: Round, report: ImportReport) -> None:
             email=None,
             display_name=name,
             password_hash=None,
-            role="resident",
+            role=Role.RESIDENT,
             email_confirmed_at=now,
             notify_by_email=False,
         )
@@ -143,9 +144,13 @@ def load_sample_participation(round_: Round, report: ImportReport) -> None:
         email=None,
         display_name="Service Smart City (exemple)",
         password_hash=None,
-        role="moderator",
+        role=Role.MODERATOR,
         email_confirmed_at=now,
         notify_by_email=False,
+        # Staff act only with two-factor on (policy.has_role); this account has no password and
+        # never signs in, and its secret is shown nowhere.
+        totp_secret=pyotp.random_base32(),
+        two_factor_enabled_at=now,
     )
     db.session.add(moderator)
     db.session.flush()

@@ -185,7 +185,7 @@ def _upsert_deliberations(
                     body="",
                     # Starting values of the masterplan tracking, which moderators then keep up
                     # to date: a re-import must not reset them.
-                    masterplan_status=MasterplanStatus.PROJECT.value,
+                    masterplan_status=MasterplanStatus.PROJECT,
                     carrier=CARRIER,
                 )
             )

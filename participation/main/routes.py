@@ -2,18 +2,22 @@ from flask import abort, current_app, redirect, render_template, request, sessio
 from flask_login import current_user
 
 from ..extensions import db
+from ..policy import anyone
 from ..rounds.services import home_rounds
 from ..utils import safe_next_url
+from ..views import guard
 from . import bp
 
 
 @bp.get("/")
+@guard(anyone)
 def home():
     current, archived = home_rounds()
     return render_template("main/home.html", current_rounds=current, archived_rounds=archived)
 
 
 @bp.post("/language")
+@guard(anyone)
 def set_language():
     locale = request.form.get("locale", "")
     if locale not in current_app.config["LANGUAGES"]:
@@ -26,10 +30,12 @@ def set_language():
 
 
 @bp.get("/privacy")
+@guard(anyone)
 def privacy():
     return render_template("main/privacy.html")
 
 
 @bp.get("/accessibility")
+@guard(anyone)
 def accessibility():
     return render_template("main/accessibility.html")

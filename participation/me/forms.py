@@ -1,12 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField
 from wtforms.validators import DataRequired
 
 from ..accounts.forms import PASSWORD_REQUIRED
+from ..forms import Form
 
 
-class EraseAccountForm(FlaskForm):
+class EraseAccountForm(Form):
     current_password = PasswordField(
         _l("Current password"),
         validators=[DataRequired(PASSWORD_REQUIRED)],

@@ -13,11 +13,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
+from .. import audit
 from ..accounts.passwords import verify_password
-from ..accounts.services import LastAdmin, WrongPassword
+from ..accounts.rules import LastAdmin, ensure_an_admin_remains
+from ..accounts.services import WrongPassword
+from ..accounts.sessions import end_all as end_sessions
 from ..extensions import db
-from ..models import Comment, Proposal, ProposalEvent, Report, Role, Support, User, utcnow
-from ..models.user import new_session_nonce
+from ..models import Comment, Proposal, ProposalEvent, Report, Round, Support, User, utcnow
+from ..notifications import MERGE_DEPTH
 
 
 class LastAdminCannotErase(LastAdmin):
@@ -73,6 +76,36 @@ def latest_public_events(proposal_ids: list[int]) -> dict[int, ProposalEvent]:
         .where(ranked.c.position == 1)
     )
     return {event.proposal_id: event for event in events}
+
+
+def merge_destinations(proposals: list[Proposal]) -> dict[int, Proposal]:
+    """Where each merged proposal of ``proposals`` ended up: the proposal it joined, or, when
+    that one was merged in turn, the last of the chain. One query per step of the chains."""
+    destination = {p.id: p.merged_into_id for p in proposals if p.merged_into_id is not None}
+    loaded: dict[int, Proposal] = {}
+    wanted = set(destination.values())
+    for _step in range(MERGE_DEPTH):
+        if not wanted:
+            break
+        level = db.session.scalars(
+            select(Proposal).where(Proposal.id.in_(wanted)).options(joinedload(Proposal.round))
+        )
+        loaded.update((p.id, p) for p in level)
+        wanted = {
+            p.merged_into_id
+            for p in loaded.values()
+            if p.merged_into_id is not None and p.merged_into_id not in loaded
+        }
+
+    def last(proposal_id: int) -> Proposal:
+        proposal = loaded[proposal_id]
+        for _step in range(MERGE_DEPTH):
+            if proposal.merged_into_id not in loaded:
+                break
+            proposal = loaded[proposal.merged_into_id]
+        return proposal
+
+    return {source: last(target) for source, target in destination.items()}
 
 
 def my_supports_query(user: User):
@@ -263,28 +296,45 @@ def account_data(user: User) -> dict:
 # --- erasure -------------------------------------------------------------------------------
 
 
-def is_last_admin(user: User, *, lock: bool = False) -> bool:
-    """True when ``user`` is the only administrator left (they may not erase their account)."""
-    if user.role != Role.ADMIN.value:
-        return False
-    query = select(User.id).where(User.role == Role.ADMIN.value, User.erased_at.is_(None))
-    if lock:
-        # Lock the administrators' rows (PostgreSQL) so that two cannot both leave at once.
-        query = query.with_for_update()
-    return set(db.session.scalars(query)) <= {user.id}
+def supports_withdrawn_by_erasure(user: User, now: datetime | None = None) -> int:
+    """How many of ``user``'s supports an erasure now would take back (those of rounds whose
+    supports are still open); the others stay counted, anonymously."""
+    return sum(1 for _support, round_ in _supports_with_rounds(user) if _open(round_, now))
+
+
+def _supports_with_rounds(user: User):
+    return db.session.execute(
+        select(Support, Round)
+        .join(Round, Round.id == Support.round_id)
+        .where(Support.user_id == user.id)
+    ).all()
+
+
+def _open(round_: Round, now: datetime | None) -> bool:
+    return round_.accepts_supports_at(now or utcnow())
 
 
 def erase_account(user: User, password: str) -> None:
     """Delete ``user``'s personal data after checking their password.
 
-    Proposals and comments keep their author row (shown as "Deleted account"); supports stay
-    counted but lose their link to the person; reports lose their reporter. Every session of the
-    account ends. Raises WrongPassword or LastAdminCannotErase, leaving everything untouched.
+    Proposals and comments keep their author row (shown as "Deleted account"). Supports given
+    in a round whose supports are still open are taken back (the person could otherwise sign up
+    again and support twice); those of closed rounds stay counted but lose their link to the
+    person. Reports lose their reporter. Every session of the account ends. Raises WrongPassword
+    or LastAdminCannotErase, leaving everything untouched.
     """
     if not verify_password(user.password_hash, password):
         raise WrongPassword()
-    if is_last_admin(user, lock=True):
-        raise LastAdminCannotErase()
+    try:
+        ensure_an_admin_remains(user, leaving=True)
+    except LastAdmin as error:
+        raise LastAdminCannotErase() from error
+    # The same lock as a support's: no support slips in while the account goes.
+    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
+    now = utcnow()
+    withdrawn = [s for s, round_ in _supports_with_rounds(user) if _open(round_, now)]
+    for support in withdrawn:
+        _take_back(support)
     db.session.execute(update(Support).where(Support.user_id == user.id).values(user_id=None))
     db.session.execute(update(Report).where(Report.reporter_id == user.id).values(reporter_id=None))
     user.email = None
@@ -298,6 +348,22 @@ def erase_account(user: User, password: str) -> None:
     user.last_sign_in_at = None
     user.blocked_at = None
     user.blocked_reason = None
-    user.erased_at = utcnow()
-    user.session_nonce = new_session_nonce()
+    user.erased_at = now
+    end_sessions(user)
+    audit.log(user, "account.erase", user, after={"supports_withdrawn": len(withdrawn)})
     db.session.flush()
+
+
+def _take_back(support: Support) -> None:
+    """Delete one support and move its proposal's counter, atomically."""
+    deleted = db.session.execute(
+        Support.__table__.delete().where(Support.id == support.id)
+    ).rowcount
+    if deleted:
+        db.session.execute(
+            update(Proposal)
+            .where(Proposal.id == support.proposal_id)
+            .values(support_count=Proposal.support_count - 1)
+            .execution_options(synchronize_session=False)
+        )
+    db.session.expunge(support)

@@ -6,11 +6,20 @@ from .comment import Comment, Report
 from .deliberation import CouncilSession, Deliberation, MasterplanStatus, ProgressNote
 from .neighbourhood import Neighbourhood
 from .pillar import Pillar
-from .proposal import Origin, Proposal, ProposalEvent, ProposalStatus, Support
+from .proposal import (
+    EventKind,
+    Origin,
+    Proposal,
+    ProposalEvent,
+    ProposalRevision,
+    ProposalStatus,
+    Support,
+)
 from .round import Round, RoundPhase, round_pillars
-from .user import Role, User
+from .user import RecoveryCode, Role, User, UserSession
 from .workshop import (
     PaperCorrection,
+    PaperItem,
     PaperSupport,
     Workshop,
     WorkshopState,
@@ -20,6 +29,9 @@ from .workshop import (
 
 __all__ = [
     "AuditEntry",
+    "EventKind",
+    "PaperItem",
+    "ProposalRevision",
     "PaperCorrection",
     "PaperSupport",
     "ProgressNote",
@@ -39,10 +51,12 @@ __all__ = [
     "MasterplanStatus",
     "Neighbourhood",
     "Pillar",
+    "RecoveryCode",
     "Role",
     "Round",
     "RoundPhase",
     "User",
+    "UserSession",
     "round_pillars",
     "utcnow",
 ]

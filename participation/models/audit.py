@@ -1,10 +1,14 @@
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .base import utcnow
+
+if TYPE_CHECKING:
+    from .user import User
 
 
 class AuditEntry(db.Model):
@@ -25,7 +29,7 @@ class AuditEntry(db.Model):
     after: Mapped[dict | None] = mapped_column(JSON)
     note: Mapped[str | None] = mapped_column(String(2000))
 
-    actor = relationship("User")
+    actor: Mapped["User | None"] = relationship()
 
 
 class AuditLogIsAppendOnly(Exception):

@@ -1,10 +1,19 @@
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, and_
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .base import utcnow
+from .proposal import Origin
+from .types import enum_column_type
+
+if TYPE_CHECKING:
+    from .proposal import Proposal
+    from .user import User
+    from .workshop import Workshop
 
 
 class Comment(db.Model):
@@ -12,7 +21,6 @@ class Comment(db.Model):
 
     __tablename__ = "comments"
     __table_args__ = (
-        CheckConstraint("origin IN ('online', 'workshop')", name="origin_known"),
         Index("ix_comments_proposal_parent_created", "proposal_id", "parent_id", "created_at"),
     )
 
@@ -24,7 +32,9 @@ class Comment(db.Model):
     author_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
-    origin: Mapped[str] = mapped_column(String(10), default="online")
+    origin: Mapped[Origin] = mapped_column(
+        enum_column_type(Origin, "origin_known", 10), default=Origin.ONLINE
+    )
     workshop_id: Mapped[int | None] = mapped_column(
         ForeignKey("workshops.id", ondelete="RESTRICT"), index=True
     )
@@ -38,11 +48,11 @@ class Comment(db.Model):
     hidden_at: Mapped[datetime | None]
     hidden_reason: Mapped[str | None] = mapped_column(String(500))
 
-    proposal = relationship("Proposal")
-    author = relationship("User", foreign_keys=[author_id])
-    entered_by = relationship("User", foreign_keys=[entered_by_id])
-    workshop = relationship("Workshop")
-    parent = relationship("Comment", remote_side=[id])
+    proposal: Mapped["Proposal"] = relationship()
+    author: Mapped["User | None"] = relationship(foreign_keys=[author_id])
+    entered_by: Mapped["User | None"] = relationship(foreign_keys=[entered_by_id])
+    workshop: Mapped["Workshop | None"] = relationship()
+    parent: Mapped["Comment | None"] = relationship(remote_side=[id])
 
     @property
     def is_deleted(self) -> bool:
@@ -51,6 +61,18 @@ class Comment(db.Model):
     @property
     def is_hidden(self) -> bool:
         return self.hidden_at is not None
+
+    @hybrid_property
+    def is_published(self) -> bool:
+        """Neither deleted by its author nor hidden by moderation. The public sees a comment
+        when it is published and its proposal is visible (``Proposal.is_visible``); who else
+        sees a hidden one is ``comments.rules.can_see_hidden``."""
+        return self.deleted_at is None and self.hidden_at is None
+
+    @is_published.inplace.expression
+    @classmethod
+    def _is_published_expression(cls):
+        return and_(cls.deleted_at.is_(None), cls.hidden_at.is_(None))
 
 
 class Report(db.Model):
@@ -77,6 +99,6 @@ class Report(db.Model):
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     resolution: Mapped[str | None] = mapped_column(String(500))
 
-    reporter = relationship("User", foreign_keys=[reporter_id])
-    proposal = relationship("Proposal")
-    comment = relationship("Comment")
+    reporter: Mapped["User | None"] = relationship(foreign_keys=[reporter_id])
+    proposal: Mapped["Proposal | None"] = relationship()
+    comment: Mapped["Comment | None"] = relationship()

@@ -1,5 +1,6 @@
 import enum
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
@@ -7,6 +8,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .base import utcnow
+from .types import enum_column_type
+
+if TYPE_CHECKING:
+    from .pillar import Pillar
+    from .proposal import Proposal
+    from .round import Round
+    from .user import User
 
 
 class MasterplanStatus(enum.StrEnum):
@@ -35,9 +43,9 @@ class CouncilSession(db.Model):
     round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    round = relationship("Round")
-    deliberations = relationship(
-        "Deliberation", back_populates="council_session", order_by="Deliberation.number"
+    round: Mapped["Round | None"] = relationship()
+    deliberations: Mapped[list["Deliberation"]] = relationship(
+        back_populates="council_session", order_by="Deliberation.number"
     )
 
 
@@ -48,9 +56,6 @@ class Deliberation(db.Model):
     __table_args__ = (
         UniqueConstraint("council_session_id", "number"),
         CheckConstraint("number > 0", name="number_positive"),
-        CheckConstraint(
-            "masterplan_status IN ('project', 'in_progress', 'done')", name="status_known"
-        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -63,16 +68,25 @@ class Deliberation(db.Model):
     )
     title: Mapped[str] = mapped_column(String(500))
     body: Mapped[str] = mapped_column(Text, default="")
-    masterplan_status: Mapped[str] = mapped_column(String(20), default=MasterplanStatus.PROJECT)
+    masterplan_status: Mapped[MasterplanStatus] = mapped_column(
+        enum_column_type(MasterplanStatus, "status_known", 20), default=MasterplanStatus.PROJECT
+    )
     carrier: Mapped[str] = mapped_column(String(200), default="Ville de Béthune")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-    council_session = relationship("CouncilSession", back_populates="deliberations")
-    pillar = relationship("Pillar")
-    proposals = relationship("Proposal", back_populates="deliberation", order_by="Proposal.id")
-    progress_notes = relationship(
-        "ProgressNote",
+    council_session: Mapped["CouncilSession"] = relationship(back_populates="deliberations")
+    pillar: Mapped["Pillar"] = relationship()
+    proposals: Mapped[list["Proposal"]] = relationship(
+        back_populates="deliberation", order_by="Proposal.id"
+    )
+    # What the public sees of them: a proposal hidden by moderation is not listed.
+    visible_proposals: Mapped[list["Proposal"]] = relationship(
+        primaryjoin="and_(Proposal.deliberation_id == Deliberation.id, Proposal.is_visible)",
+        viewonly=True,
+        order_by="Proposal.id",
+    )
+    progress_notes: Mapped[list["ProgressNote"]] = relationship(
         back_populates="deliberation",
         order_by="ProgressNote.noted_on.desc(), ProgressNote.id.desc()",
         cascade="all, delete-orphan",
@@ -87,11 +101,6 @@ class ProgressNote(db.Model):
     """A dated note on a masterplan action's progress, with the status it set."""
 
     __tablename__ = "progress_notes"
-    __table_args__ = (
-        CheckConstraint(
-            "status IS NULL OR status IN ('project', 'in_progress', 'done')", name="status_known"
-        ),
-    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     deliberation_id: Mapped[int] = mapped_column(
@@ -99,9 +108,11 @@ class ProgressNote(db.Model):
     )
     noted_on: Mapped[date]
     body: Mapped[str] = mapped_column(Text)
-    status: Mapped[str | None] = mapped_column(String(20))
+    status: Mapped[MasterplanStatus | None] = mapped_column(
+        enum_column_type(MasterplanStatus, "status_known", 20)
+    )
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    deliberation = relationship("Deliberation", back_populates="progress_notes")
-    author = relationship("User")
+    deliberation: Mapped["Deliberation"] = relationship(back_populates="progress_notes")
+    author: Mapped["User | None"] = relationship()

@@ -1,5 +1,6 @@
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
@@ -10,11 +11,22 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .base import utcnow
+from .types import enum_column_type
+
+if TYPE_CHECKING:
+    from .deliberation import Deliberation
+    from .neighbourhood import Neighbourhood
+    from .pillar import Pillar
+    from .round import Round
+    from .user import User
+    from .workshop import Workshop
 
 
 class ProposalStatus(enum.StrEnum):
@@ -40,7 +52,10 @@ class ProposalStatus(enum.StrEnum):
 
     @property
     def is_public(self) -> bool:
-        return self is not ProposalStatus.SUBMITTED
+        """Shown to the public (unless hidden): declared in ``proposals/state.py``."""
+        from ..proposals.state import Allows, allows
+
+        return allows(self, Allows.PUBLIC)
 
 
 class Origin(enum.StrEnum):
@@ -52,7 +67,18 @@ class Origin(enum.StrEnum):
         return {Origin.ONLINE: _l("Online"), Origin.WORKSHOP: _l("Workshop")}[self]
 
 
-STATUS_VALUES = ", ".join(f"'{s.value}'" for s in ProposalStatus)
+class EventKind(enum.StrEnum):
+    """What a line of a proposal's trail records (its wording: ``proposals/trail.py``)."""
+
+    SUBMITTED = "submitted"
+    STATUS = "status"
+    EDITED = "edited"
+    EDIT_PROPOSED = "edit_proposed"
+    EDIT_REFUSED = "edit_refused"
+    CORRECTED = "corrected"
+    HIDDEN = "hidden"
+    RESTORED = "restored"
+    MERGED_IN = "merged_in"
 
 
 class Proposal(db.Model):
@@ -61,8 +87,6 @@ class Proposal(db.Model):
     __tablename__ = "proposals"
     __table_args__ = (
         UniqueConstraint("round_id", "number"),
-        CheckConstraint(f"status IN ({STATUS_VALUES})", name="status_known"),
-        CheckConstraint("origin IN ('online', 'workshop')", name="origin_known"),
         CheckConstraint(
             "origin = 'workshop' OR workshop_id IS NULL", name="workshop_only_for_paper"
         ),
@@ -92,7 +116,9 @@ class Proposal(db.Model):
     author_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
-    origin: Mapped[str] = mapped_column(String(10), default=Origin.ONLINE.value)
+    origin: Mapped[Origin] = mapped_column(
+        enum_column_type(Origin, "origin_known", 10), default=Origin.ONLINE
+    )
     workshop_id: Mapped[int | None] = mapped_column(
         ForeignKey("workshops.id", ondelete="RESTRICT"), index=True
     )
@@ -101,7 +127,9 @@ class Proposal(db.Model):
     title: Mapped[str] = mapped_column(String(150))
     body: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20), default=ProposalStatus.SUBMITTED.value)
+    status: Mapped[ProposalStatus] = mapped_column(
+        enum_column_type(ProposalStatus, "status_known", 20), default=ProposalStatus.SUBMITTED
+    )
     merged_into_id: Mapped[int | None] = mapped_column(
         ForeignKey("proposals.id", ondelete="RESTRICT"), index=True
     )
@@ -121,28 +149,22 @@ class Proposal(db.Model):
     # Set by the first support or the first moderator action: the author can no longer edit.
     locked_at: Mapped[datetime | None]
 
-    round = relationship("Round")
-    pillar = relationship("Pillar")
-    neighbourhood = relationship("Neighbourhood")
-    author = relationship("User", foreign_keys=[author_id])
-    entered_by = relationship("User", foreign_keys=[entered_by_id])
-    workshop = relationship("Workshop")
-    merged_into = relationship("Proposal", remote_side=[id])
-    deliberation = relationship("Deliberation", back_populates="proposals")
-    events = relationship(
-        "ProposalEvent",
+    round: Mapped["Round"] = relationship()
+    pillar: Mapped["Pillar"] = relationship()
+    neighbourhood: Mapped["Neighbourhood | None"] = relationship()
+    author: Mapped["User | None"] = relationship(foreign_keys=[author_id])
+    entered_by: Mapped["User | None"] = relationship(foreign_keys=[entered_by_id])
+    workshop: Mapped["Workshop | None"] = relationship()
+    merged_into: Mapped["Proposal | None"] = relationship(remote_side=[id])
+    deliberation: Mapped["Deliberation | None"] = relationship(back_populates="proposals")
+    revision: Mapped["ProposalRevision | None"] = relationship(
+        back_populates="proposal", uselist=False, cascade="all, delete-orphan"
+    )
+    events: Mapped[list["ProposalEvent"]] = relationship(
         back_populates="proposal",
         order_by="ProposalEvent.created_at, ProposalEvent.id",
         cascade="all, delete-orphan",
     )
-
-    @property
-    def status_enum(self) -> ProposalStatus:
-        return ProposalStatus(self.status)
-
-    @property
-    def origin_enum(self) -> Origin:
-        return Origin(self.origin)
 
     @property
     def code(self) -> str:
@@ -152,10 +174,18 @@ class Proposal(db.Model):
     def is_hidden(self) -> bool:
         return self.hidden_at is not None
 
-    @property
+    @hybrid_property
     def is_visible(self) -> bool:
-        """Shown to the public: published (or decided) and not hidden by moderation."""
-        return self.status_enum.is_public and not self.is_hidden
+        """Shown to the public: its status is public (``proposals/state.py``) and moderation has
+        not hidden it. The one definition, in Python and in SQL (``where(Proposal.is_visible)``)."""
+        return ProposalStatus(self.status).is_public and self.hidden_at is None
+
+    @is_visible.inplace.expression
+    @classmethod
+    def _is_visible_expression(cls):
+        from ..proposals.state import PUBLIC_STATUSES
+
+        return and_(cls.status.in_(PUBLIC_STATUSES), cls.hidden_at.is_(None))
 
     @property
     def total_supports(self) -> int:
@@ -175,17 +205,21 @@ class ProposalEvent(db.Model):
         ForeignKey("proposals.id", ondelete="CASCADE"), index=True
     )
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    kind: Mapped[str] = mapped_column(String(30))
-    from_status: Mapped[str | None] = mapped_column(String(20))
-    to_status: Mapped[str | None] = mapped_column(String(20))
+    kind: Mapped[EventKind] = mapped_column(enum_column_type(EventKind, "kind_known", 30))
+    from_status: Mapped[ProposalStatus | None] = mapped_column(
+        enum_column_type(ProposalStatus, "from_status_known", 20)
+    )
+    to_status: Mapped[ProposalStatus | None] = mapped_column(
+        enum_column_type(ProposalStatus, "to_status_known", 20)
+    )
     note: Mapped[str | None] = mapped_column(Text)
     # Edits keep the previous text here (shown to moderators only).
     previous: Mapped[str | None] = mapped_column(Text)
     is_public: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    proposal = relationship("Proposal", back_populates="events")
-    actor = relationship("User")
+    proposal: Mapped["Proposal"] = relationship(back_populates="events")
+    actor: Mapped["User | None"] = relationship()
 
 
 class Support(db.Model):
@@ -203,4 +237,34 @@ class Support(db.Model):
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    # The proposal first supported, when a merge moved the support here (its supporters follow
+    # what becomes of the proposal they chose).
+    merged_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("proposals.id", ondelete="SET NULL")
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ProposalRevision(db.Model):
+    """An author's change to a public proposal of a pre-moderated round, waiting for a moderator:
+    the published text stays public until the change is accepted. One per proposal."""
+
+    __tablename__ = "proposal_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(
+        ForeignKey("proposals.id", ondelete="CASCADE"), unique=True
+    )
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(150))
+    body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    pillar_id: Mapped[int] = mapped_column(ForeignKey("pillars.id", ondelete="RESTRICT"))
+    neighbourhood_id: Mapped[int | None] = mapped_column(
+        ForeignKey("neighbourhoods.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    proposal: Mapped["Proposal"] = relationship(back_populates="revision")
+    pillar: Mapped["Pillar"] = relationship()
+    neighbourhood: Mapped["Neighbourhood | None"] = relationship()

@@ -1,5 +1,6 @@
 import enum
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, String, Table, Text
@@ -7,6 +8,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .base import utcnow
+
+if TYPE_CHECKING:
+    from .pillar import Pillar
+
 
 round_pillars = Table(
     "round_pillars",
@@ -41,6 +46,12 @@ class Round(db.Model):
     __table_args__ = (
         CheckConstraint("collect_starts_at < collect_ends_at", name="collect_in_order"),
         CheckConstraint("support_cap IS NULL OR support_cap > 0", name="support_cap_positive"),
+        CheckConstraint(
+            "paper_grace_days >= 0 AND paper_grace_days <= 365", name="paper_grace_in_range"
+        ),
+        CheckConstraint(
+            "stickers_per_person >= 1 AND stickers_per_person <= 100", name="stickers_in_range"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -55,10 +66,16 @@ class Round(db.Model):
     deliberation_ends_at: Mapped[datetime | None]
     support_cap: Mapped[int | None]
     premoderation: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Paper input stays open this many days after a workshop, even once its phase has ended.
+    paper_grace_days: Mapped[int] = mapped_column(default=14, server_default="14")
+    # How many stickers each workshop participant receives to vote with.
+    stickers_per_person: Mapped[int] = mapped_column(default=5, server_default="5")
     is_sample: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    pillars = relationship("Pillar", secondary=round_pillars, order_by="Pillar.position")
+    pillars: Mapped[list["Pillar"]] = relationship(
+        secondary=round_pillars, order_by="Pillar.position"
+    )
 
     def phase_at(self, now: datetime) -> RoundPhase:
         if now < self.collect_starts_at:
@@ -91,6 +108,23 @@ class Round(db.Model):
 
     def accepts_comments_at(self, now: datetime) -> bool:
         return self.phase_at(now) is not RoundPhase.CLOSED and now >= self.collect_starts_at
+
+    @property
+    def workshops_end_at(self) -> datetime:
+        """Workshops feed the collection and the vote: their phase ends with the vote (or with
+        the collection when the round has no vote). They may be planned before it starts."""
+        return self.vote_ends_at or self.collect_ends_at
+
+    def accepts_workshops_at(self, now: datetime) -> bool:
+        return now < self.workshops_end_at
+
+    def accepts_paper_at(self, now: datetime, workshop_ends_at: datetime) -> bool:
+        """What came back on paper is typed in during the workshops phase, or within the round's
+        grace period after the workshop. A workshop that runs past the end of the phase counts
+        its grace from that end: moving a workshop's end cannot reopen a closed round."""
+        ended = min(workshop_ends_at, self.workshops_end_at)
+        grace_ends = ended + timedelta(days=self.paper_grace_days)
+        return now < max(self.workshops_end_at, grace_ends)
 
     @property
     def is_archived(self) -> bool:

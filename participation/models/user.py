@@ -1,14 +1,18 @@
 import enum
-import secrets
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, true
+from sqlalchemy import ForeignKey, Integer, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .base import utcnow
+from .types import enum_column_type
+
+if TYPE_CHECKING:
+    from .neighbourhood import Neighbourhood
 
 
 class Role(enum.StrEnum):
@@ -30,33 +34,35 @@ class Role(enum.StrEnum):
     def rank(self) -> int:
         return list(Role).index(self)
 
-
-def new_session_nonce() -> str:
-    return secrets.token_hex(8)
+    @property
+    def requires_two_factor(self) -> bool:
+        """Staff (moderators and administrators) use their powers only with two-factor
+        authentication on (see ``policy.has_role``)."""
+        return self.rank >= Role.MODERATOR.rank
 
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
-    __table_args__ = (
-        CheckConstraint(
-            "role IN ('resident', 'facilitator', 'moderator', 'admin')", name="role_known"
-        ),
-    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Lower-cased before storage; NULL once the account is erased (the row stays for authorship).
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
     display_name: Mapped[str] = mapped_column(String(80))
     password_hash: Mapped[str | None] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(20), default=Role.RESIDENT.value)
+    role: Mapped[Role] = mapped_column(
+        enum_column_type(Role, "role_known", 20), default=Role.RESIDENT
+    )
     neighbourhood_id: Mapped[int | None] = mapped_column(
         ForeignKey("neighbourhoods.id", ondelete="SET NULL")
     )
     locale: Mapped[str | None] = mapped_column(String(5))
     email_confirmed_at: Mapped[datetime | None]
     pending_email: Mapped[str | None] = mapped_column(String(254))
-    # Changing it signs the account out everywhere (password change, reset).
-    session_nonce: Mapped[str] = mapped_column(String(32), default=new_session_nonce)
+    # Two-factor authentication (TOTP, RFC 6238): the shared secret, once enrolment is
+    # confirmed, and the last time step accepted (a code is never accepted twice).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    two_factor_enabled_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_sign_in_at: Mapped[datetime | None]
     blocked_at: Mapped[datetime | None]
@@ -65,18 +71,30 @@ class User(UserMixin, db.Model):
     # E-mails about what becomes of one's proposals (published, answered, merged, promoted…).
     notify_by_email: Mapped[bool] = mapped_column(default=True, server_default=true())
 
-    neighbourhood = relationship("Neighbourhood")
+    neighbourhood: Mapped["Neighbourhood | None"] = relationship()
 
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_nonce}"
+    # The server-side session this request runs in (set at sign-in and by the user loader): the
+    # signed cookie holds its token, never the account id alone, so that ending the session
+    # (a row of ``user_sessions``) ends what any copy of the cookie opens.
+    session_token = None
+    session_id = None
+
+    def get_id(self) -> str | None:
+        return self.session_token
 
     @property
-    def role_enum(self) -> Role:
-        return Role(self.role)
+    def has_two_factor(self) -> bool:
+        return self.two_factor_enabled_at is not None and self.totp_secret is not None
+
+    @property
+    def two_factor_missing(self) -> bool:
+        """A staff role without two-factor authentication: its powers wait for enrolment."""
+        return Role(self.role).requires_two_factor and not self.has_two_factor
 
     def has_role(self, role: Role) -> bool:
-        """True when the user's role is ``role`` or above it."""
-        return self.role_enum.rank >= role.rank
+        """True when the user's role is ``role`` or above it (whether they may use it now is
+        the rulebook's question: see ``policy.has_role``)."""
+        return Role(self.role).rank >= role.rank
 
     @property
     def is_active(self) -> bool:
@@ -92,3 +110,34 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
+
+
+class UserSession(db.Model):
+    """One signed-in browser: listed on the account page, ended by signing out (there, or
+    everywhere), by a password change or reset, a role change, a block or an erasure."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # SHA-256 of the random token the cookie holds: a copy of the table opens no session.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # A short summary of the user agent ("Firefox · Windows"), to recognise one's devices.
+    device: Mapped[str] = mapped_column(String(80), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user = relationship("User")
+
+
+class RecoveryCode(db.Model):
+    """A single-use code that replaces the authenticator app once (ten at enrolment)."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # Hashed like a password (argon2): the codes are short enough to be typed.
+    code_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None]

@@ -1,5 +1,6 @@
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
@@ -7,6 +8,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .base import utcnow
+from .types import enum_column_type
+
+if TYPE_CHECKING:
+    from .pillar import Pillar
+    from .proposal import Proposal
+    from .round import Round
+    from .user import User
+
 
 workshop_pillars = Table(
     "workshop_pillars",
@@ -42,7 +51,6 @@ class Workshop(db.Model):
 
     __tablename__ = "workshops"
     __table_args__ = (
-        CheckConstraint("state IN ('planned', 'held', 'transcribed')", name="state_known"),
         CheckConstraint("starts_at < ends_at", name="times_in_order"),
         CheckConstraint("attendance IS NULL OR attendance >= 0", name="attendance_positive"),
         CheckConstraint(
@@ -59,26 +67,49 @@ class Workshop(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     expected_attendance: Mapped[int | None]
     attendance: Mapped[int | None]
-    state: Mapped[str] = mapped_column(String(20), default=WorkshopState.PLANNED.value)
+    state: Mapped[WorkshopState] = mapped_column(
+        enum_column_type(WorkshopState, "state_known", 20), default=WorkshopState.PLANNED
+    )
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    round = relationship("Round")
-    pillars = relationship("Pillar", secondary=workshop_pillars, order_by="Pillar.position")
-    facilitators = relationship("User", secondary=workshop_facilitators)
+    round: Mapped["Round"] = relationship()
+    pillars: Mapped[list["Pillar"]] = relationship(
+        secondary=workshop_pillars, order_by="Pillar.position"
+    )
+    facilitators: Mapped[list["User"]] = relationship(secondary=workshop_facilitators)
 
     @property
-    def state_enum(self) -> WorkshopState:
-        return WorkshopState(self.state)
+    def sticker_bound(self) -> int | None:
+        """How many sticker votes the workshop can have given in all: its attendance times the
+        stickers each participant receives (None until the attendance is typed in)."""
+        if self.attendance is None:
+            return None
+        return self.attendance * self.round.stickers_per_person
+
+
+class PaperItem(enum.StrEnum):
+    """What a correction of paper input is about."""
+
+    PROPOSAL = "proposal"
+    COMMENT = "comment"
+    PAPER_SUPPORT = "paper_support"
+    ATTENDANCE = "attendance"
 
 
 class PaperSupport(db.Model):
-    """Sticker votes counted at one workshop for one proposal; kept apart from online supports."""
+    """Sticker votes counted at one workshop for one proposal; kept apart from online supports.
+
+    Two sources add up: the cards given as a "+1" to a proposal at card entry (``card_count``)
+    and the count typed from the vote sheet (``sheet_count``); ``count`` is their sum.
+    """
 
     __tablename__ = "paper_supports"
     __table_args__ = (
         UniqueConstraint("workshop_id", "proposal_id"),
         CheckConstraint("count >= 0", name="count_positive"),
+        CheckConstraint("card_count >= 0 AND sheet_count >= 0", name="sources_positive"),
+        CheckConstraint("count = card_count + sheet_count", name="count_is_sum"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -89,13 +120,15 @@ class PaperSupport(db.Model):
         ForeignKey("proposals.id", ondelete="CASCADE"), index=True
     )
     count: Mapped[int] = mapped_column(default=0)
+    card_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    sheet_count: Mapped[int] = mapped_column(default=0, server_default="0")
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     entered_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    workshop = relationship("Workshop")
-    proposal = relationship("Proposal")
-    entered_by = relationship("User")
+    workshop: Mapped["Workshop"] = relationship()
+    proposal: Mapped["Proposal"] = relationship()
+    entered_by: Mapped["User | None"] = relationship()
 
 
 class PaperCorrection(db.Model):
@@ -107,8 +140,7 @@ class PaperCorrection(db.Model):
     workshop_id: Mapped[int] = mapped_column(
         ForeignKey("workshops.id", ondelete="CASCADE"), index=True
     )
-    # "proposal", "comment", "paper_support" or "attendance"
-    item_type: Mapped[str] = mapped_column(String(20))
+    item_type: Mapped[PaperItem] = mapped_column(enum_column_type(PaperItem, "item_type_known", 20))
     item_id: Mapped[int | None]
     field: Mapped[str] = mapped_column(String(40))
     old_value: Mapped[str | None] = mapped_column(Text)
@@ -116,4 +148,4 @@ class PaperCorrection(db.Model):
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    changed_by = relationship("User")
+    changed_by: Mapped["User | None"] = relationship()

@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..forms import Form
 from ..models import ProposalStatus
 
 
@@ -21,7 +21,7 @@ def reason_field(label=None, required=True):
     )
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     target = SelectField(_l("Decision"), validators=[DataRequired(_l("Choose a decision."))])
     reason = reason_field(_l("Public answer"), required=False)
 
@@ -29,15 +29,28 @@ class DecisionForm(FlaskForm):
         self.target.choices = [SelectChoice(t.value, t.title) for t in targets]
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     reason = reason_field(_l("Reason"))
 
 
-class OptionalReasonForm(FlaskForm):
+class RefuseChangeForm(Form):
+    # Not public, unlike the other reasons: it goes to the author alone.
+    reason = TextAreaField(
+        _l("Reason sent to the author"),
+        filters=[_strip],
+        validators=[
+            DataRequired(_l("Give the reason: it is sent to the author.")),
+            Length(max=2000, message=_l("At most 2,000 characters.")),
+        ],
+        render_kw={"rows": 3},
+    )
+
+
+class OptionalReasonForm(Form):
     reason = reason_field(_l("Note (optional)"), required=False)
 
 
-class BulkForm(FlaskForm):
+class BulkForm(Form):
     action = SelectField(
         _l("Action"),
         choices=[
@@ -49,7 +62,7 @@ class BulkForm(FlaskForm):
     reason = reason_field(_l("Public answer (required to not retain)"), required=False)
 
 
-class MergeForm(FlaskForm):
+class MergeForm(Form):
     kept = RadioField(
         _l("Proposal to keep"),
         coerce=int,

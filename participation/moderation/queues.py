@@ -4,12 +4,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import combinations
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import contains_eager, joinedload
 
 from ..extensions import db
-from ..models import Comment, Pillar, Proposal, ProposalStatus, Report, Round
+from ..models import Comment, Pillar, Proposal, ProposalRevision, ProposalStatus, Report, Round
 from ..proposals.services import keywords
+from ..proposals.state import Allows, sources_of, statuses_allowing
+from .reports import HIDDEN_BY_REPORTS
 
 S = ProposalStatus
 
@@ -40,8 +42,38 @@ def _proposal_options(query):
     )
 
 
+def awaiting_changes(filters: QueueFilters, limit: int = 50) -> Queue:
+    """Public proposals of pre-moderated rounds whose author's change waits for a moderator."""
+    base = filters.apply(
+        select(Proposal, ProposalRevision.created_at.label("changed_at")).join(
+            ProposalRevision, ProposalRevision.proposal_id == Proposal.id
+        )
+    )
+    counted = base.subquery()
+    count, oldest = db.session.execute(
+        select(func.count(), func.min(counted.c.changed_at)).select_from(counted)
+    ).one()
+    items = (
+        db.session.scalars(
+            _proposal_options(
+                filters.apply(
+                    select(Proposal)
+                    .join(Proposal.revision)
+                    # The join loads each waiting change too: its date is on the list.
+                    .options(contains_eager(Proposal.revision))
+                    .order_by(ProposalRevision.created_at, Proposal.id)
+                    .limit(limit)
+                )
+            )
+        )
+        .unique()
+        .all()
+    )
+    return Queue(count, oldest, items)
+
+
 def awaiting_publication(filters: QueueFilters, limit: int = 50) -> Queue:
-    base = filters.apply(select(Proposal).where(Proposal.status == S.SUBMITTED.value))
+    base = filters.apply(select(Proposal).where(Proposal.status.in_(sources_of(S.PUBLISHED))))
     counted = base.subquery()
     count, oldest = db.session.execute(
         select(func.count(), func.min(counted.c.created_at)).select_from(counted)
@@ -107,19 +139,36 @@ class ReportedItem:
         return isinstance(self.item, Comment)
 
     @property
+    def hidden_automatically(self) -> bool:
+        """Hidden by the platform when the reports reached the threshold, not by a moderator:
+        it waits for a moderator to hide it for good, or show it again."""
+        return self.item.hidden_reason == HIDDEN_BY_REPORTS
+
+    @property
     def proposal(self) -> Proposal:
         return self.item.proposal if self.is_comment else self.item
 
 
-def open_reports(filters: QueueFilters, limit: int = 50) -> Queue:
-    """Unresolved reports grouped by the item they are about, oldest first."""
+@dataclass
+class ReportsQueue(Queue):
+    # Of the reported items, those the reports have hidden until a moderator decides.
+    hidden_automatically: int = 0
+
+
+def open_reports(filters: QueueFilters, limit: int = 50) -> ReportsQueue:
+    """Unresolved reports grouped by the item they are about, oldest first; how many of these
+    items the reports have hidden automatically."""
     target_proposal = func.coalesce(Report.proposal_id, Comment.proposal_id)
+    hidden_reason = case(
+        (Report.comment_id.is_(None), Proposal.hidden_reason), else_=Comment.hidden_reason
+    )
     grouped = (
         select(
             Report.proposal_id,
             Report.comment_id,
             func.count().label("n"),
             func.min(Report.created_at).label("first_at"),
+            func.max(case((hidden_reason == HIDDEN_BY_REPORTS, 1), else_=0)).label("automatic"),
         )
         .outerjoin(Comment, Comment.id == Report.comment_id)
         .join(Proposal, Proposal.id == target_proposal)
@@ -128,8 +177,12 @@ def open_reports(filters: QueueFilters, limit: int = 50) -> Queue:
     )
     grouped = filters.apply(grouped)
     counted = grouped.subquery()
-    total, oldest = db.session.execute(
-        select(func.count(), func.min(counted.c.first_at)).select_from(counted)
+    total, oldest, automatic = db.session.execute(
+        select(
+            func.count(),
+            func.min(counted.c.first_at),
+            func.coalesce(func.sum(counted.c.automatic), 0),
+        ).select_from(counted)
     ).one()
     rows = db.session.execute(grouped.order_by("first_at").limit(limit)).all()
     proposal_ids = [r.proposal_id for r in rows if r.proposal_id]
@@ -176,7 +229,7 @@ def open_reports(filters: QueueFilters, limit: int = 50) -> Queue:
         if item is not None:
             key = (row.proposal_id, row.comment_id)
             items.append(ReportedItem(item, row.n, row.first_at, reasons.get(key, [])[:5]))
-    return Queue(total, oldest, items)
+    return ReportsQueue(total, oldest, items, hidden_automatically=automatic)
 
 
 @dataclass
@@ -191,7 +244,9 @@ def likely_duplicates(
 ) -> list[DuplicatePair]:
     """Pairs of recent published proposals of one round whose titles share subject words."""
     query = filters.apply(
-        select(Proposal).where(Proposal.status == S.PUBLISHED.value, Proposal.hidden_at.is_(None))
+        select(Proposal).where(
+            Proposal.is_visible, Proposal.status.in_(statuses_allowing(Allows.ABSORB))
+        )
     )
     recent = (
         db.session.scalars(

@@ -91,33 +91,32 @@ class BarChart:
         ]
 
 
-def statistics_charts(statistics) -> dict[str, BarChart]:
-    """The charts of the statistics page, by name, from ``services.round_statistics``."""
+def statistics_charts(statistics, weeks) -> dict[str, BarChart]:
+    """The charts of the statistics page, by name, from ``services.round_statistics`` and
+    ``services.weekly_activity``."""
     pillars = statistics.by_pillar
-    neighbourhoods = statistics.by_neighbourhood
+    # Neighbourhoods without any public contribution would only lengthen the chart.
+    neighbourhoods = [f for f in statistics.by_neighbourhood if not f.is_empty]
     totals = statistics.totals
-    weeks = statistics.weeks
     online = _("online")
     return {
         "pillar": BarChart(
             "chart-pillar",
             _("Proposals, supports and comments by pillar"),
-            [f.label for f in pillars],
+            [f.pillar.name for f in pillars],
             [
                 Series(_("proposals"), [f.proposals for f in pillars]),
-                Series(_("supports"), [f.online_supports + f.paper_supports for f in pillars]),
+                Series(_("supports"), [f.supports for f in pillars]),
                 Series(_("comments"), [f.comments for f in pillars]),
             ],
         ),
         "neighbourhood": BarChart(
             "chart-neighbourhood",
             _("Proposals, supports and comments by neighbourhood"),
-            [f.label for f in neighbourhoods],
+            [_neighbourhood_label(f) for f in neighbourhoods],
             [
                 Series(_("proposals"), [f.proposals for f in neighbourhoods]),
-                Series(
-                    _("supports"), [f.online_supports + f.paper_supports for f in neighbourhoods]
-                ),
+                Series(_("supports"), [f.supports for f in neighbourhoods]),
                 Series(_("comments"), [f.comments for f in neighbourhoods]),
             ],
         ),
@@ -149,7 +148,7 @@ def statistics_charts(statistics) -> dict[str, BarChart]:
         "masterplan": BarChart(
             "chart-masterplan",
             _("Progress of the masterplan by pillar"),
-            [p.label for p in statistics.masterplan],
+            [p.pillar.name for p in statistics.masterplan],
             [
                 Series(
                     str(status.title).lower(),
@@ -159,6 +158,12 @@ def statistics_charts(statistics) -> dict[str, BarChart]:
             ],
         ),
     }
+
+
+def _neighbourhood_label(figures) -> str:
+    if figures.neighbourhood is None:
+        return _("No neighbourhood given")
+    return figures.neighbourhood.name
 
 
 def format_day(day) -> str:

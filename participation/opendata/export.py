@@ -1,8 +1,8 @@
 """A round's open data as a zip of CSV files, built while it is sent.
 
-Same CSV conventions as the masterplan download (UTF-8 with a byte-order mark, ';' separators),
-with stable column names described, in French and English, in ``dictionary.csv`` and
-``README.txt``. The zip is written by the standard library into a small buffer drained after
+Same CSV conventions as the masterplan download (UTF-8 with a byte-order mark, ';' separators,
+texts that could run as formulas neutralised by ``csv_cells``), with stable column names
+described, in French and English, in ``dictionary.csv`` and ``README.txt``. The zip is written by the standard library into a small buffer drained after
 every batch of rows, and rows are read ``yield_per`` batches: memory stays flat whatever the
 round's size.
 """
@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from ..csv_cells import EXPLANATION_EN, EXPLANATION_FR, cell
 from ..extensions import db
 from ..models import Round, utcnow
 from . import services
@@ -51,7 +52,9 @@ def _text(value) -> str:
 
 def _line(values: Iterable) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerow([_text(v) for v in values])
+    csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerow(
+        [_text(cell(v)) for v in values]
+    )
     return buffer.getvalue()
 
 
@@ -289,11 +292,16 @@ FILES = (
 )
 
 
+# What holds for every file: how texts that could run as formulas are written.
+EVERY_FILE = "*.csv"
+
+
 def _dictionary_rows(_round: Round) -> Iterator[list]:
     for data_file in (*FILES, DICTIONARY):
         yield [data_file.name, "", data_file.fr, data_file.en]
         for column in data_file.columns:
             yield [data_file.name, column.name, column.fr, column.en]
+    yield [EVERY_FILE, "", EXPLANATION_FR, EXPLANATION_EN]
 
 
 DICTIONARY = DataFile(
@@ -329,6 +337,8 @@ You may reuse these data freely, commercially too, provided you credit the sourc
 
 Format : CSV, UTF-8 avec BOM, séparateur « ; », dates en UTC (ISO 8601).
 Format: CSV, UTF-8 with BOM, ';' separator, dates in UTC (ISO 8601).
+{EXPLANATION_FR}
+{EXPLANATION_EN}
 Seules les contributions publiques y figurent : aucune adresse électronique, aucun soutien
 nominatif. Only public contributions: no e-mail address, no named support.
 

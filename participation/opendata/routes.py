@@ -1,14 +1,15 @@
 from flask import Response, render_template, stream_with_context
-from flask_babel import gettext as _
 
 from ..models import utcnow
+from ..policy import anyone
 from ..rounds.services import get_round_or_404
+from ..views import guard
 from . import bp, charts, export, services
 
 
 @bp.get("/rounds/<slug>/open-data")
-def open_data(slug: str):
-    round_ = get_round_or_404(slug)
+@guard(anyone, load=get_round_or_404)
+def open_data(round_):
     return render_template(
         "opendata/open_data.html",
         round=round_,
@@ -19,8 +20,8 @@ def open_data(slug: str):
 
 
 @bp.get("/rounds/<slug>/open-data.zip")
-def download(slug: str):
-    round_ = get_round_or_404(slug)
+@guard(anyone, load=get_round_or_404)
+def download(round_):
     filename = f"{round_.slug}-open-data-{utcnow():%Y-%m-%d}.zip"
     return Response(
         stream_with_context(export.zip_chunks(round_)),
@@ -30,14 +31,13 @@ def download(slug: str):
 
 
 @bp.get("/rounds/<slug>/statistics")
-def statistics(slug: str):
-    round_ = get_round_or_404(slug)
-    figures = services.round_statistics(
-        round_, no_neighbourhood_label=_("No neighbourhood given"), total_label=_("Total")
-    )
+@guard(anyone, load=get_round_or_404)
+def statistics(round_):
+    figures = services.round_statistics(round_)
+    weeks = services.weekly_activity(round_)
     return render_template(
         "opendata/statistics.html",
         round=round_,
         statistics=figures,
-        charts=charts.statistics_charts(figures),
+        charts=charts.statistics_charts(figures, weeks),
     )

@@ -1,9 +1,9 @@
-"""What a round publishes as open data and statistics, and the rules that keep it public.
+"""What a round publishes as open data and statistics.
 
-Only public content leaves here: proposals that are published or decided and not hidden (the
-rule of ``visible_proposals_query``), comments neither hidden nor deleted, counts of supports
-(never who supported), and no e-mail address. Statistics are computed by grouped queries, so a
-round of 30 proposals and one of 30,000 cost the same number of queries.
+Only public content leaves here: the proposals the public sees (``Proposal.is_visible``), their
+published comments (``Comment.is_published``), counts of supports (never who supported), and no
+e-mail address. Statistics are computed by grouped queries, so a round of 30 proposals and one
+of 30,000 cost the same number of queries.
 """
 
 from collections import defaultdict
@@ -20,6 +20,7 @@ from ..models import (
     Deliberation,
     MasterplanStatus,
     Neighbourhood,
+    Origin,
     PaperSupport,
     Pillar,
     ProgressNote,
@@ -30,20 +31,11 @@ from ..models import (
     Workshop,
     round_pillars,
 )
-from ..proposals.services import PUBLIC_STATUSES
 
 
 def public_proposal_filter(round_: Round):
-    """Proposals of ``round_`` that the public sees (same rule as ``visible_proposals_query``)."""
-    return and_(
-        Proposal.round_id == round_.id,
-        Proposal.status.in_(PUBLIC_STATUSES),
-        Proposal.hidden_at.is_(None),
-    )
-
-
-def published_comment_filter():
-    return and_(Comment.hidden_at.is_(None), Comment.deleted_at.is_(None))
+    """Proposals of ``round_`` that the public sees (``Proposal.is_visible``)."""
+    return and_(Proposal.round_id == round_.id, Proposal.is_visible)
 
 
 def as_day(value) -> date:
@@ -56,9 +48,11 @@ def as_day(value) -> date:
 
 @dataclass
 class Figures:
-    """Counts for one slice of the round (a pillar, a neighbourhood, or the whole round)."""
+    """Counts for one slice of the round: a pillar, a neighbourhood (None with ``pillar`` None
+    too: the proposals placed in no neighbourhood), or the whole round."""
 
-    label: str
+    pillar: Pillar | None = None
+    neighbourhood: Neighbourhood | None = None
     proposals: int = 0
     online_proposals: int = 0
     workshop_proposals: int = 0
@@ -69,21 +63,25 @@ class Figures:
     workshop_comments: int = 0
 
     @property
-    def is_empty(self) -> bool:
-        return not (self.proposals or self.online_supports or self.paper_supports or self.comments)
+    def supports(self) -> int:
+        return self.online_supports + self.paper_supports
 
-    def add_proposals(self, origin: str, count: int, online: int, paper: int) -> None:
+    @property
+    def is_empty(self) -> bool:
+        return not (self.proposals or self.supports or self.comments)
+
+    def add_proposals(self, origin: Origin, count: int, online: int, paper: int) -> None:
         self.proposals += count
-        if origin == "workshop":
+        if origin == Origin.WORKSHOP:
             self.workshop_proposals += count
         else:
             self.online_proposals += count
         self.online_supports += online
         self.paper_supports += paper
 
-    def add_comments(self, origin: str, count: int) -> None:
+    def add_comments(self, origin: Origin, count: int) -> None:
         self.comments += count
-        if origin == "workshop":
+        if origin == Origin.WORKSHOP:
             self.workshop_comments += count
         else:
             self.online_comments += count
@@ -109,7 +107,7 @@ class Week:
 
 @dataclass
 class PillarProgress:
-    label: str
+    pillar: Pillar
     counts: dict[str, int] = field(default_factory=lambda: {s.value: 0 for s in MasterplanStatus})
 
     @property
@@ -119,20 +117,37 @@ class PillarProgress:
 
 @dataclass
 class Statistics:
+    """A round's public figures: what the statistics page draws and the API answers."""
+
     contributors: Contributors
     totals: Figures
+    # The round's pillars, and any other pillar that still holds public proposals of it.
     by_pillar: list[Figures]
+    # Every neighbourhood, then the proposals placed in none (``neighbourhood`` None).
     by_neighbourhood: list[Figures]
-    weeks: list[Week]
+    # Masterplan actions of the round's council sessions, by pillar (those that have some).
     masterplan: list[PillarProgress]
+
+    @property
+    def masterplan_counts(self) -> dict[str, int]:
+        """Masterplan actions of the round, by status, all pillars together."""
+        return {
+            status.value: sum(item.counts[status.value] for item in self.masterplan)
+            for status in MasterplanStatus
+        }
 
 
 def _monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def round_statistics(round_: Round, no_neighbourhood_label: str, total_label: str) -> Statistics:
-    """Every figure of the statistics page, in nine queries whatever the round's size."""
+def round_statistics(round_: Round) -> Statistics:
+    """Every public figure of a round, in six queries whatever its size.
+
+    The one computation behind the statistics page and ``/api/v1/rounds/<slug>/statistics``:
+    public proposals only (``Proposal.is_visible``), published comments on them
+    (``Comment.is_published``), counts of supports, never who supported.
+    """
     visible = public_proposal_filter(round_)
 
     pillars = db.session.execute(
@@ -147,10 +162,10 @@ def round_statistics(round_: Round, no_neighbourhood_label: str, total_label: st
         select(Neighbourhood).order_by(Neighbourhood.position, Neighbourhood.name)
     ).all()
 
-    totals = Figures(total_label)
-    by_pillar = {p.id: Figures(p.name) for p, _ in pillars}
-    by_neighbourhood = {n.id: Figures(n.name) for n in neighbourhoods}
-    by_neighbourhood[None] = Figures(no_neighbourhood_label)
+    totals = Figures()
+    by_pillar = {p.id: Figures(pillar=p) for p, _ in pillars}
+    by_neighbourhood = {n.id: Figures(neighbourhood=n) for n in neighbourhoods}
+    by_neighbourhood[None] = Figures()
 
     proposal_groups = db.session.execute(
         select(
@@ -173,27 +188,23 @@ def round_statistics(round_: Round, no_neighbourhood_label: str, total_label: st
             Proposal.pillar_id, Proposal.neighbourhood_id, Comment.origin, func.count(Comment.id)
         )
         .join(Proposal, Comment.proposal_id == Proposal.id)
-        .where(visible, published_comment_filter())
+        .where(visible, Comment.is_published)
         .group_by(Proposal.pillar_id, Proposal.neighbourhood_id, Comment.origin)
     ).all()
     for pillar_id, neighbourhood_id, origin, count in comment_groups:
         for figures in (totals, by_pillar[pillar_id], by_neighbourhood[neighbourhood_id]):
             figures.add_comments(origin, count)
 
-    in_round = {p.id for p, round_id in pillars if round_id is not None}
-    masterplan = _masterplan_progress(round_, {p.id: p.name for p, _ in pillars})
-    shown_pillars = [
-        by_pillar[p.id] for p, _ in pillars if p.id in in_round or not by_pillar[p.id].is_empty
-    ]
-    shown_neighbourhoods = [f for f in by_neighbourhood.values() if not f.is_empty]
-
     return Statistics(
         contributors=_contributors(round_),
         totals=totals,
-        by_pillar=shown_pillars,
-        by_neighbourhood=shown_neighbourhoods,
-        weeks=_weeks(round_),
-        masterplan=masterplan,
+        by_pillar=[
+            by_pillar[p.id]
+            for p, round_id in pillars
+            if round_id is not None or not by_pillar[p.id].is_empty
+        ],
+        by_neighbourhood=list(by_neighbourhood.values()),
+        masterplan=_masterplan_progress(round_, [p for p, _ in pillars]),
     )
 
 
@@ -206,7 +217,7 @@ def _contributors(round_: Round) -> Contributors:
     commenters = (
         select(Comment.author_id.label("user_id"))
         .join(Proposal, Comment.proposal_id == Proposal.id)
-        .where(visible, published_comment_filter(), Comment.author_id.is_not(None))
+        .where(visible, Comment.is_published, Comment.author_id.is_not(None))
     )
     supporters = (
         select(Support.user_id.label("user_id"))
@@ -234,8 +245,9 @@ def _contributors(round_: Round) -> Contributors:
     return Contributors(*(int(value) for value in row))
 
 
-def _weeks(round_: Round) -> list[Week]:
-    """Proposals and supports per week (Monday to Sunday, UTC days), gaps filled with zeros.
+def weekly_activity(round_: Round) -> list[Week]:
+    """Public proposals and supports per week (Monday to Sunday, UTC days), gaps filled with
+    zeros: three queries.
 
     Grouped by day in SQL (portable between SQLite and PostgreSQL), then by week here: a round
     has at most a few hundred days, whatever its number of rows.
@@ -290,18 +302,17 @@ def round_deliberations_filter(round_: Round):
     )
 
 
-def _masterplan_progress(round_: Round, pillar_names: dict[int, str]) -> list[PillarProgress]:
+def _masterplan_progress(round_: Round, pillars: list[Pillar]) -> list[PillarProgress]:
+    """The round's masterplan actions by pillar and status, in the pillars' order: one query."""
     rows = db.session.execute(
         select(Deliberation.pillar_id, Deliberation.masterplan_status, func.count(Deliberation.id))
         .where(round_deliberations_filter(round_))
         .group_by(Deliberation.pillar_id, Deliberation.masterplan_status)
     ).all()
-    progress: dict[int, PillarProgress] = {}
+    progress = {pillar.id: PillarProgress(pillar) for pillar in pillars}
     for pillar_id, status, count in rows:
-        item = progress.setdefault(pillar_id, PillarProgress(pillar_names[pillar_id]))
-        item.counts[status] += count
-    # In the pillars' order.
-    return [progress[pid] for pid in pillar_names if pid in progress]
+        progress[pillar_id].counts[status] += count
+    return [item for item in progress.values() if item.total]
 
 
 # --- open data rows ------------------------------------------------------------------------
@@ -376,7 +387,7 @@ def comment_rows(round_: Round):
             Comment.body,
         )
         .join(Proposal, Comment.proposal_id == Proposal.id)
-        .where(public_proposal_filter(round_), published_comment_filter())
+        .where(public_proposal_filter(round_), Comment.is_published)
         .order_by(Comment.id)
     )
 

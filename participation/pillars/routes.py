@@ -3,22 +3,26 @@ from flask_login import current_user
 
 from ..deliberations.services import deliberations_for_pillar
 from ..extensions import db
+from ..policy import anyone
 from ..proposals.services import ProposalFilters, browse_query
 from ..proposals.supports import supported_ids
+from ..views import guard, page_arg
 from . import bp
 from .services import all_pillars, get_pillar_or_404
 
 
 @bp.get("/")
+@guard(anyone)
 def index():
     return render_template("pillars/index.html", pillars=all_pillars())
 
 
 @bp.get("/<slug>")
-def show(slug: str):
-    pillar = get_pillar_or_404(slug)
+@guard(anyone, load=get_pillar_or_404)
+def show(pillar):
     proposals = db.paginate(
         browse_query(None, ProposalFilters(pillar_id=pillar.id, sort="newest")),
+        page=page_arg(),
         per_page=10,
         error_out=False,
     )

@@ -1,10 +1,10 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from .services import BODY_MAX, TITLE_MAX
+from ..forms import Form
+from .services import BODY_MAX, TITLE_MAX, ProposalInput
 
 
 def _optional_int(value):
@@ -15,7 +15,7 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class ProposalForm(FlaskForm):
+class ProposalForm(Form):
     title = StringField(
         _l("Title"),
         filters=[_strip],
@@ -50,6 +50,11 @@ class ProposalForm(FlaskForm):
     # Set once the similar proposals have been shown, so the second submit creates it.
     similar_checked = HiddenField()
 
+    def to_input(self) -> ProposalInput:
+        return ProposalInput(
+            self.title.data, self.body.data, self.pillar_id.data, self.neighbourhood_id.data
+        )
+
     def set_choices(self, pillars, neighbourhoods):
         self.pillar_id.choices = [SelectChoice("", _l("Choose a pillar"))] + [
             SelectChoice(p.id, p.name) for p in pillars
@@ -59,7 +64,7 @@ class ProposalForm(FlaskForm):
         ]
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(Form):
     reason = TextAreaField(
         _l("Why do you withdraw it?"),
         filters=[_strip],

@@ -1,30 +1,38 @@
 """Proposals: submit, edit, withdraw, find similar ones, browse a round's list.
 
-Services take the acting user, flush, never commit; rules live in ``rules`` and ``state``.
+Services take the acting user, flush, never commit; rules live in ``rules`` and ``state``,
+and every service requires the rule's verdict, so that no route can get round it.
 """
 
 import re
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import BigInteger, cast, func, or_, select
+from sqlalchemy import BigInteger, cast, func, literal, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
+from ..errors import ParticipationError
 from ..extensions import db
 from ..models import (
+    Deliberation,
+    EventKind,
     Neighbourhood,
     Origin,
     Pillar,
+    ProgressNote,
     Proposal,
     ProposalEvent,
+    ProposalRevision,
     ProposalStatus,
     Round,
     User,
     utcnow,
 )
+from ..notifications import MERGE_DEPTH
 from ..text import render_markdown
 from . import errors, rules, state
+from .state import PUBLIC_STATUSES, Allows, statuses_allowing
 
 TITLE_MAX = 150
 BODY_MAX = 5000
@@ -41,7 +49,7 @@ class ProposalInput:
 def _checked_pillar_and_neighbourhood(round_: Round, data: ProposalInput):
     pillar = db.session.get(Pillar, data.pillar_id)
     if pillar is None or pillar not in round_.pillars:
-        raise errors.ParticipationError(errors.NotAllowed.message)
+        raise errors.PillarNotInRound()
     neighbourhood = (
         db.session.get(Neighbourhood, data.neighbourhood_id) if data.neighbourhood_id else None
     )
@@ -91,8 +99,8 @@ def add_proposal(
             continue
         break
     else:
-        raise errors.ParticipationError()
-    state.record(proposal, "submitted", actor or author, to_status=ProposalStatus.SUBMITTED.value)
+        raise ParticipationError()
+    state.record(proposal, EventKind.SUBMITTED, actor or author, to_status=ProposalStatus.SUBMITTED)
     if not round_.premoderation:
         state.transition(proposal, ProposalStatus.PUBLISHED, None, system=True)
     db.session.flush()
@@ -101,33 +109,58 @@ def add_proposal(
 
 def submit_proposal(author: User, round_: Round, data: ProposalInput) -> Proposal:
     """A resident submits a proposal to a pillar of an open round."""
-    problem = rules.posting_problem(author)
-    if problem is not None:
-        raise problem
-    if not round_.accepts_proposals_at(utcnow()):
-        raise errors.PhaseClosed()
+    rules.can_submit(author, round_).require()
     return add_proposal(round_, data, author=author)
 
 
-def edit_proposal(proposal: Proposal, author: User, data: ProposalInput) -> None:
-    problem = rules.edit_problem(proposal, author)
-    if problem is not None:
-        raise problem
+def edit_proposal(proposal: Proposal, author: User, data: ProposalInput) -> bool:
+    """Its author changes a proposal. Returns True when the change is public at once, False when
+    it waits for a moderator (a public proposal of a pre-moderated round): the published text
+    stays until the change is accepted, and a second change replaces the waiting one."""
+    rules.can_edit(author, proposal).require()
     pillar, neighbourhood = _checked_pillar_and_neighbourhood(proposal.round, data)
+    title, body = data.title.strip(), data.body.strip()
+    if rules.edit_needs_review(proposal):
+        revision = proposal.revision or ProposalRevision(proposal=proposal)
+        revision.author_id = author.id
+        revision.title, revision.body, revision.body_html = title, body, render_markdown(body)
+        revision.pillar, revision.neighbourhood = pillar, neighbourhood
+        revision.created_at = utcnow()
+        db.session.add(revision)
+        state.record(proposal, EventKind.EDIT_PROPOSED, author, is_public=False)
+        db.session.flush()
+        return False
+    # A change left waiting when the round still had pre-moderation gives way to this one.
+    proposal.revision = None
+    apply_text(proposal, author, title, body, pillar, neighbourhood, EventKind.EDITED)
+    return True
+
+
+def apply_text(
+    proposal: Proposal,
+    actor: User,
+    title: str,
+    body: str,
+    pillar: Pillar,
+    neighbourhood: Neighbourhood | None,
+    kind: EventKind,
+) -> None:
+    """Put a new text in place; the trail keeps the previous one (read by moderators only)."""
     previous = f"{proposal.title}\n\n{proposal.body}"
-    proposal.title = data.title.strip()
-    proposal.body = data.body.strip()
-    proposal.body_html = render_markdown(proposal.body)
+    proposal.title = title
+    proposal.body = body
+    proposal.body_html = render_markdown(body)
     proposal.pillar = pillar
     proposal.neighbourhood = neighbourhood
     proposal.updated_at = utcnow()
-    state.record(proposal, "edited", author, previous=previous)
+    state.record(proposal, kind, actor, previous=previous)
     db.session.flush()
 
 
 def withdraw_proposal(proposal: Proposal, author: User, reason: str) -> None:
-    if not rules.can_withdraw(proposal, author):
-        raise errors.TransitionNotAllowed()
+    rules.can_withdraw(author, proposal).require()
+    # A change still waiting for a moderator is withdrawn with the proposal.
+    proposal.revision = None
     state.transition(proposal, ProposalStatus.WITHDRAWN, author, reason)
 
 
@@ -238,7 +271,8 @@ def keywords(text: str) -> set[str]:
 def similar_proposals(
     round_: Round, title: str, body: str = "", *, exclude_id: int | None = None, limit: int = 5
 ) -> list[Proposal]:
-    """Visible proposals of the round that share the most subject words with the text."""
+    """Proposals of the round still under discussion (visible, neither withdrawn nor merged)
+    that share the most subject words with the text."""
     wanted = keywords(f"{title} {title} {body[:500]}")
     if not wanted:
         return []
@@ -246,7 +280,8 @@ def similar_proposals(
     probes = sorted(wanted, key=len, reverse=True)[:8]
     conditions = [func.lower(Proposal.title).contains(w[:6]) for w in probes]
     query = (
-        visible_proposals_query()
+        select(Proposal)
+        .where(Proposal.is_visible, Proposal.status.in_(statuses_allowing(Allows.COMMENT)))
         .where(Proposal.round_id == round_.id, or_(*conditions))
         .options(joinedload(Proposal.pillar))
         .limit(200)
@@ -265,14 +300,7 @@ def similar_proposals(
 
 # --- browsing ------------------------------------------------------------------------------
 
-PUBLIC_STATUSES = [s.value for s in ProposalStatus if s.is_public]
 SORTS = ("supports", "newest", "comments", "random")
-
-
-def visible_proposals_query():
-    return select(Proposal).where(
-        Proposal.status.in_(PUBLIC_STATUSES), Proposal.hidden_at.is_(None)
-    )
 
 
 @dataclass
@@ -287,11 +315,15 @@ class ProposalFilters:
 
 
 def browse_query(round_: Round | None, filters: ProposalFilters):
-    query = visible_proposals_query().options(
-        joinedload(Proposal.pillar),
-        joinedload(Proposal.neighbourhood),
-        joinedload(Proposal.author),
-        joinedload(Proposal.round),
+    query = (
+        select(Proposal)
+        .where(Proposal.is_visible)
+        .options(
+            joinedload(Proposal.pillar),
+            joinedload(Proposal.neighbourhood),
+            joinedload(Proposal.author),
+            joinedload(Proposal.round),
+        )
     )
     if round_ is not None:
         query = query.where(Proposal.round_id == round_.id)
@@ -335,8 +367,15 @@ def get_proposal_or_404(round_: Round, number: int) -> Proposal:
             joinedload(Proposal.author),
             joinedload(Proposal.merged_into),
             joinedload(Proposal.deliberation),
+            joinedload(Proposal.revision),
         )
     )
+
+
+def trail(proposal: Proposal, viewer: User | None) -> list[ProposalEvent]:
+    """The proposal's trail as ``viewer`` may read it: its public lines, and the private ones
+    for those who may read its history (``rules.can_read_history``)."""
+    return public_trail(proposal, include_private=bool(rules.can_read_history(viewer, proposal)))
 
 
 def public_trail(proposal: Proposal, include_private: bool = False) -> list[ProposalEvent]:
@@ -351,8 +390,65 @@ def public_trail(proposal: Proposal, include_private: bool = False) -> list[Prop
     return list(db.session.scalars(query))
 
 
+@dataclass(frozen=True)
+class JoinedProposal:
+    """Where a merged proposal carries on, read live: the proposal at the end of its merges, how
+    many merges led there, and the latest progress of the action it became, if any."""
+
+    proposal: Proposal
+    steps: int
+    latest_note: ProgressNote | None = None
+
+
+def final_proposal(proposal: Proposal) -> JoinedProposal | None:
+    """The proposal a merged one joined, followed through merges of merges (None when it was not
+    merged): its status and answer, its deliberation and the action's latest progress note.
+    Two queries at most, whatever the length of the chain."""
+    if proposal.merged_into_id is None:
+        return None
+    chain = (
+        select(
+            Proposal.id.label("id"),
+            Proposal.merged_into_id.label("next_id"),
+            literal(1).label("steps"),
+        )
+        .where(Proposal.id == proposal.merged_into_id)
+        .cte("merge_chain", recursive=True)
+    )
+    chain = chain.union_all(
+        select(Proposal.id, Proposal.merged_into_id, chain.c.steps + 1)
+        .join(chain, Proposal.id == chain.c.next_id)
+        .where(chain.c.steps < MERGE_DEPTH)
+    )
+    final, steps = db.session.execute(
+        select(Proposal, chain.c.steps)
+        .join(chain, chain.c.id == Proposal.id)
+        .options(
+            joinedload(Proposal.round),
+            joinedload(Proposal.deliberation).joinedload(Deliberation.council_session),
+        )
+        .order_by(chain.c.steps.desc())
+        .limit(1)
+    ).one()
+    note = None
+    if final.deliberation_id is not None:
+        note = db.session.scalars(
+            select(ProgressNote)
+            .where(ProgressNote.deliberation_id == final.deliberation_id)
+            .order_by(ProgressNote.noted_on.desc(), ProgressNote.id.desc())
+            .limit(1)
+        ).first()
+    return JoinedProposal(final, steps, note)
+
+
 def proposals_of_round_pillars(round_: Round) -> list[Pillar]:
     return list(round_.pillars)
+
+
+def proposal_in_url(slug: str, number: int) -> Proposal:
+    """The proposal a page's address names (``/rounds/<slug>/proposals/<number>``), or 404."""
+    round_ = load_round_with_pillars(slug)
+    return get_proposal_or_404(round_, number)
 
 
 def load_round_with_pillars(slug: str) -> Round:

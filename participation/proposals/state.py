@@ -1,8 +1,11 @@
 """The one state machine of a proposal's life.
 
-``TRANSITIONS`` is the single table of allowed changes and of who may make each. Services call
-``transition``; routes and templates ask ``can_transition`` / ``allowed_targets``, so a button is
-shown only for an action the service would accept.
+``TRANSITIONS`` is the single table of allowed changes and of who may make each, and
+``STATUS_ALLOWS`` beside it the single table of what each status allows (being public, edited,
+supported, commented, receiving paper votes, absorbing a duplicate). Services call
+``transition``; the rules (``proposals/rules.py`` and the others) ask ``can_transition`` and
+``allows``; routes and templates ask the rules, so a button is shown only for an action the
+service would accept.
 
     submitted → published (a moderator, or at once without pre-moderation)
     submitted | published → withdrawn (the author, before any decision)
@@ -19,12 +22,53 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from .. import audit
+from ..errors import ReasonRequired
 from ..extensions import db
-from ..models import ProposalEvent, ProposalStatus, Role, User, utcnow
+from ..models import EventKind, ProposalEvent, ProposalStatus, User, utcnow
 from ..models.proposal import Proposal
-from .errors import ReasonRequired, TransitionNotAllowed
+from ..policy import active, is_moderator
+from .errors import TransitionNotAllowed
 
 S = ProposalStatus
+
+
+class Allows(StrEnum):
+    """What a status allows, whatever the calendar and the person (the rules add those)."""
+
+    PUBLIC = "public"  # shown to the public, unless moderation hides it
+    EDIT = "edit"  # its author edits the text (a facilitator corrects a card's transcription)
+    SUPPORT = "support"  # online supports are given and taken back
+    COMMENT = "comment"  # comments and replies, online and from a workshop card
+    STICKERS = "stickers"  # sticker votes at a workshop
+    ABSORB = "absorb"  # a duplicate can be merged into it
+
+
+A = Allows
+STATUS_ALLOWS: dict[ProposalStatus, frozenset[Allows]] = {
+    S.SUBMITTED: frozenset({A.EDIT}),
+    S.PUBLISHED: frozenset({A.PUBLIC, A.EDIT, A.SUPPORT, A.COMMENT, A.STICKERS, A.ABSORB}),
+    # The author's retreat: the text stays public, nothing more happens to it.
+    S.WITHDRAWN: frozenset({A.PUBLIC}),
+    S.NOT_RETAINED: frozenset({A.PUBLIC, A.COMMENT, A.STICKERS}),
+    # Its discussion and votes continue on the proposal it was merged into.
+    S.MERGED: frozenset({A.PUBLIC}),
+    S.RETAINED: frozenset({A.PUBLIC, A.COMMENT, A.STICKERS}),
+    S.PROMOTED: frozenset({A.PUBLIC, A.COMMENT, A.STICKERS}),
+}
+
+
+def allows(status: ProposalStatus | str, what: Allows) -> bool:
+    return what in STATUS_ALLOWS[ProposalStatus(status)]
+
+
+def statuses_allowing(what: Allows) -> list[ProposalStatus]:
+    """For queries: ``Proposal.status.in_(statuses_allowing(Allows.STICKERS))``."""
+    return [status for status, allowed in STATUS_ALLOWS.items() if what in allowed]
+
+
+PUBLIC_STATUSES = statuses_allowing(Allows.PUBLIC)
+# The moderators' answers to a public proposal; from one to the other is a correction.
+DECISIONS = (S.RETAINED, S.NOT_RETAINED)
 
 
 class Actor(StrEnum):
@@ -58,23 +102,23 @@ TRANSITIONS: dict[tuple[ProposalStatus, ProposalStatus], Rule] = {
 def _plays(user: User | None, actor: Actor, proposal: Proposal) -> bool:
     if actor is Actor.SYSTEM:
         return user is None
-    if user is None or not user.is_authenticated:
+    if not active(user):
         return False
     if actor is Actor.AUTHOR:
         return proposal.author_id is not None and proposal.author_id == user.id
     # Moderators do not moderate their own content.
-    return user.has_role(Role.MODERATOR) and proposal.author_id != user.id
+    return is_moderator(user) and proposal.author_id != user.id
 
 
 def can_transition(
     proposal: Proposal, target: ProposalStatus, user: User | None, *, system: bool = False
 ) -> bool:
-    rule = TRANSITIONS.get((proposal.status_enum, target))
+    rule = TRANSITIONS.get((proposal.status, target))
     if rule is None:
         return False
     if system:
         # Publication without pre-moderation is the platform's own act.
-        return (proposal.status_enum, target) == (S.SUBMITTED, S.PUBLISHED)
+        return (proposal.status, target) == (S.SUBMITTED, S.PUBLISHED)
     return _plays(user, rule.actor, proposal)
 
 
@@ -83,15 +127,20 @@ def allowed_targets(proposal: Proposal, user: User | None) -> list[ProposalStatu
     return [
         target
         for (source, target), rule in TRANSITIONS.items()
-        if source is proposal.status_enum
+        if source == proposal.status
         and not rule.via_service
         and can_transition(proposal, target, user)
     ]
 
 
+def sources_of(target: ProposalStatus) -> list[ProposalStatus]:
+    """The statuses from which ``target`` can be reached (for queues: what awaits a decision)."""
+    return [source for (source, to) in TRANSITIONS if to is target]
+
+
 def record(
     proposal: Proposal,
-    kind: str,
+    kind: EventKind,
     actor: User | None,
     note: str | None = None,
     *,
@@ -128,13 +177,13 @@ def transition(
     trail and in the audit log (as ``action``, by default ``proposal.<target>``); flush."""
     if not can_transition(proposal, target, actor, system=system):
         raise TransitionNotAllowed()
-    rule = TRANSITIONS[(proposal.status_enum, target)]
+    rule = TRANSITIONS[(proposal.status, target)]
     note = (note or "").strip() or None
     if rule.reason_required and not note:
         raise ReasonRequired()
     source = proposal.status
     now = utcnow()
-    proposal.status = target.value
+    proposal.status = target
     proposal.updated_at = now
     if target is S.PUBLISHED and proposal.published_at is None:
         proposal.published_at = now
@@ -143,7 +192,10 @@ def transition(
     if rule.actor is Actor.MODERATOR and target is not S.PUBLISHED:
         # A moderator's decision ends the author's edit window (publication does not).
         proposal.locked_at = proposal.locked_at or now
-    event = record(proposal, "status", actor, note, from_status=source, to_status=target.value)
+    if not allows(target, Allows.EDIT) and proposal.revision is not None:
+        # A change waiting for moderation goes with the status that allowed it.
+        proposal.revision = None
+    event = record(proposal, EventKind.STATUS, actor, note, from_status=source, to_status=target)
     audit.log(
         actor,
         action or f"proposal.{target.value}",

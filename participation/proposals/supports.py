@@ -4,6 +4,7 @@ changed by an atomic UPDATE in the same transaction as the row, so it stays exac
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from ..errors import SignInRequired
 from ..extensions import db
 from ..models import Proposal, Support, User, utcnow
 from . import errors, rules
@@ -28,23 +29,29 @@ def supports_used(user: User, round_id: int) -> int:
     )
 
 
-def support(proposal: Proposal, user: User) -> None:
-    problem = rules.support_problem(proposal, user)
-    if problem is not None:
-        raise problem
+def _lock_supporter(user: User) -> None:
+    """Lock the supporter's row (PostgreSQL): parallel supports cannot both pass the cap, and a
+    support cannot slip in beside the account's erasure, which takes the same lock. An account
+    erased meanwhile supports nothing."""
+    erased = db.session.scalar(select(User.erased_at).where(User.id == user.id).with_for_update())
+    if erased is not None:
+        raise SignInRequired()
+
+
+def support(proposal: Proposal, user: User) -> bool:
+    """Add ``user``'s support; False when they already supported it (a second click, a race)."""
+    rules.can_support(user, proposal).require()
+    _lock_supporter(user)
     cap = proposal.round.support_cap
-    if cap is not None:
-        # Lock the supporter's row so parallel supports cannot both pass the cap (PostgreSQL).
-        db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
-        if supports_used(user, proposal.round_id) >= cap:
-            raise errors.SupportCapReached()
+    if cap is not None and supports_used(user, proposal.round_id) >= cap:
+        raise errors.SupportCapReached()
     try:
         with db.session.begin_nested():
             db.session.add(
                 Support(proposal_id=proposal.id, user_id=user.id, round_id=proposal.round_id)
             )
-    except IntegrityError as error:
-        raise errors.AlreadySupported() from error
+    except IntegrityError:
+        return False
     now = utcnow()
     db.session.execute(
         update(Proposal)
@@ -56,12 +63,12 @@ def support(proposal: Proposal, user: User) -> None:
         .execution_options(synchronize_session=False)
     )
     db.session.expire(proposal, ["support_count", "locked_at"])
+    return True
 
 
 def withdraw_support(proposal: Proposal, user: User) -> bool:
     """Take a support back; returns False when there was none."""
-    if not rules.can_unsupport(proposal, user):
-        raise errors.PhaseClosed()
+    rules.can_unsupport(user, proposal).require()
     result = db.session.execute(
         delete(Support).where(Support.proposal_id == proposal.id, Support.user_id == user.id)
     )

@@ -3,6 +3,7 @@
 from flask_babel import gettext as _
 
 from ..models import ProposalEvent, ProposalStatus
+from .state import DECISIONS
 
 S = ProposalStatus
 
@@ -14,6 +15,10 @@ def trail_label(event: ProposalEvent) -> str:
         return _("Submitted online")
     if event.kind == "edited":
         return _("Edited by its author")
+    if event.kind == "edit_proposed":
+        return _("Change proposed by its author, for the moderators to check")
+    if event.kind == "edit_refused":
+        return _("Proposed change refused by the moderators")
     if event.kind == "corrected":
         return _("Transcription of the card corrected")
     if event.kind == "hidden":
@@ -24,7 +29,7 @@ def trail_label(event: ProposalEvent) -> str:
         return _("Another proposal was merged into this one")
     if event.kind == "status":
         source, target = event.from_status, event.to_status
-        if {source, target} == {S.RETAINED.value, S.NOT_RETAINED.value}:
+        if {source, target} == set(DECISIONS):
             return _("Decision corrected by the moderators: %(status)s", status=S(target).title)
         return {
             S.PUBLISHED.value: _("Published"),

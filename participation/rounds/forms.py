@@ -1,7 +1,6 @@
 from dataclasses import fields
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -11,12 +10,16 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..forms import Form
 from .services import (
     DESCRIPTION_MAX,
+    GRACE_DAYS_MAX,
     SLUG_MAX,
+    STICKERS_PER_PERSON_MAX,
+    STICKERS_PER_PERSON_MIN,
     SUMMARY_MAX,
     TITLE_MAX,
     RoundInput,
@@ -26,6 +29,11 @@ from .services import (
 # <input type="datetime-local"> sends and shows minutes; seconds are accepted too.
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 INVALID_MOMENT = _l("Enter a date and a time.")
+_STICKERS_RANGE = _l(
+    "Enter a number of stickers between %(min)d and %(max)d.",
+    min=STICKERS_PER_PERSON_MIN,
+    max=STICKERS_PER_PERSON_MAX,
+)
 
 
 def _strip(value):
@@ -39,7 +47,7 @@ def _moment(label, required: bool):
     )
 
 
-class RoundForm(FlaskForm):
+class RoundForm(Form):
     title = StringField(
         _l("Title"),
         filters=[_strip],
@@ -104,6 +112,34 @@ class RoundForm(FlaskForm):
         render_kw={"min": 1, "inputmode": "numeric"},
     )
     premoderation = BooleanField(_l("Pre-moderation: a moderator checks each new proposal first"))
+    paper_grace_days = IntegerField(
+        _l("Days to type in paper after a workshop"),
+        default=14,
+        validators=[
+            InputRequired(_l("Enter a number of days between 0 and %(max)d.", max=GRACE_DAYS_MAX)),
+            NumberRange(
+                min=0,
+                max=GRACE_DAYS_MAX,
+                message=_l("Enter a number of days between 0 and %(max)d.", max=GRACE_DAYS_MAX),
+            ),
+        ],
+        render_kw={"min": 0, "max": GRACE_DAYS_MAX, "inputmode": "numeric"},
+    )
+    stickers_per_person = IntegerField(
+        _l("Stickers per workshop participant"),
+        default=5,
+        validators=[
+            InputRequired(_STICKERS_RANGE),
+            NumberRange(
+                min=STICKERS_PER_PERSON_MIN, max=STICKERS_PER_PERSON_MAX, message=_STICKERS_RANGE
+            ),
+        ],
+        render_kw={
+            "min": STICKERS_PER_PERSON_MIN,
+            "max": STICKERS_PER_PERSON_MAX,
+            "inputmode": "numeric",
+        },
+    )
 
     def set_pillars(self, pillars) -> None:
         self.pillar_ids.choices = [SelectChoice(p.id, p.name) for p in pillars]

@@ -1,29 +1,34 @@
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, render_template, request, url_for
 from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..deliberations.services import deliberations_by_pillar
 from ..extensions import db
-from ..models import Role
-from ..permissions import role_required
+from ..models import utcnow
 from ..pillars.services import all_pillars
+from ..policy import anyone
 from ..text import render_markdown
-from . import bp, services
+from ..views import attempt, done, guard, page_arg
+from . import bp, rules, services
 from .forms import RoundForm
 
 
 @bp.get("/")
+@guard(anyone)
 def index():
     page = db.paginate(
-        services.all_rounds_query(), per_page=current_app.config["PAGE_SIZE"], error_out=False
+        services.all_rounds_query(),
+        page=page_arg(),
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
     )
     return render_template("rounds/index.html", page=page)
 
 
 @bp.get("/<slug>")
-def show(slug: str):
-    round_ = services.get_round_or_404(slug)
+@guard(anyone, load=services.get_round_or_404)
+def show(round_):
     return render_template(
         "rounds/show.html",
         round=round_,
@@ -31,43 +36,38 @@ def show(slug: str):
         steps=services.calendar_steps(round_),
         pillar_counts=services.pillars_with_counts(round_),
         deliberation_groups=deliberations_by_pillar(round_id=round_.id),
+        workshops_open=round_.accepts_workshops_at(utcnow()),
     )
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@role_required(Role.ADMIN)
+@guard(rules.can_edit_rounds)
 def new():
     form = RoundForm()
     form.set_pillars(all_pillars())
     if form.validate_on_submit():
-        try:
+        with attempt(form):
             round_ = services.create_round(current_user, form.to_input())
-        except services.RoundInvalid as error:
-            form.add_problems(error.problems)
-        else:
-            db.session.commit()
-            flash(
-                _("The consultation round “%(title)s” is created.", title=round_.title), "success"
+            return done(
+                url_for("rounds.show", slug=round_.slug),
+                _("The consultation round “%(title)s” is created.", title=round_.title),
             )
-            return redirect(url_for("rounds.show", slug=round_.slug))
     return _form_page(form)
 
 
 @bp.route("/<slug>/edit", methods=["GET", "POST"])
-@role_required(Role.ADMIN)
+@guard(rules.can_edit_rounds)
 def edit(slug: str):
     round_ = services.get_round_or_404(slug)
     form = RoundForm(data=vars(services.round_input(round_)))
     form.set_pillars(all_pillars())
     if form.validate_on_submit():
-        try:
+        with attempt(form):
             services.update_round(current_user, round_, form.to_input())
-        except services.RoundInvalid as error:
-            form.add_problems(error.problems)
-        else:
-            db.session.commit()
-            flash(_("Your changes to “%(title)s” are saved.", title=round_.title), "success")
-            return redirect(url_for("rounds.show", slug=round_.slug))
+            return done(
+                url_for("rounds.show", slug=round_.slug),
+                _("Your changes to “%(title)s” are saved.", title=round_.title),
+            )
     return _form_page(form, round_)
 
 

@@ -14,15 +14,29 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit
+from ..errors import ParticipationError
 from ..extensions import db
-from ..models import Pillar, Proposal, Role, Round, RoundPhase, User, round_pillars, utcnow
+from ..models import (
+    PaperSupport,
+    Pillar,
+    Proposal,
+    Round,
+    RoundPhase,
+    User,
+    Workshop,
+    round_pillars,
+    utcnow,
+)
 from ..paris_time import PARIS, paris_to_utc, utc_to_paris  # noqa: F401  (re-exported)
-from ..proposals.services import PUBLIC_STATUSES
+from . import rules
 
 TITLE_MAX = 200
 SLUG_MAX = 80
 SUMMARY_MAX = 500
 DESCRIPTION_MAX = 20000
+# Paper typed in after a workshop: at most a year's grace; stickers handed to each participant.
+GRACE_DAYS_MAX = 365
+STICKERS_PER_PERSON_MIN, STICKERS_PER_PERSON_MAX = 1, 100
 # Paths under /rounds/ that are not rounds.
 RESERVED_SLUGS = {"new"}
 # Letters that Unicode does not decompose into ASCII ones, frequent in French titles.
@@ -43,17 +57,8 @@ def slugify(text: str) -> str:
 # --- errors --------------------------------------------------------------------------------
 
 
-class RoundError(Exception):
-    """A rule refused the action; ``str(error)`` is a translated message."""
-
-    message = _l("This action is not possible.")
-
-    def __init__(self, message=None):
-        super().__init__(str(message or self.message))
-
-
-class NotAllowed(RoundError):
-    message = _l("Only an administrator can create or edit a consultation round.")
+class RoundError(ParticipationError):
+    """A rule of rounds refused the action."""
 
 
 class RoundInvalid(RoundError):
@@ -96,6 +101,8 @@ class RoundInput:
     pillar_ids: list[int] = field(default_factory=list)
     support_cap: int | None = None
     premoderation: bool = False
+    paper_grace_days: int | None = 14
+    stickers_per_person: int | None = 5
 
 
 CALENDAR = (
@@ -105,7 +112,8 @@ CALENDAR = (
     "vote_ends_at",
     "deliberation_ends_at",
 )
-AUDITED = ("title", "slug", "summary", *CALENDAR, "support_cap", "premoderation")
+RULES = ("support_cap", "premoderation", "paper_grace_days", "stickers_per_person")
+AUDITED = ("title", "slug", "summary", *CALENDAR, *RULES)
 
 
 def round_slug(data: RoundInput) -> str:
@@ -168,12 +176,24 @@ def round_problems(data: RoundInput) -> dict[str, str]:
         problems["pillar_ids"] = _l("Choose at least one pillar.")
     if data.support_cap is not None and data.support_cap < 1:
         problems["support_cap"] = _l("The cap must be at least 1, or left empty for no cap.")
+    if data.paper_grace_days is None or not 0 <= data.paper_grace_days <= GRACE_DAYS_MAX:
+        problems["paper_grace_days"] = _l(
+            "Enter a number of days between 0 and %(max)d.", max=GRACE_DAYS_MAX
+        )
+    if data.stickers_per_person is None or not (
+        STICKERS_PER_PERSON_MIN <= data.stickers_per_person <= STICKERS_PER_PERSON_MAX
+    ):
+        problems["stickers_per_person"] = _l(
+            "Enter a number of stickers between %(min)d and %(max)d.",
+            min=STICKERS_PER_PERSON_MIN,
+            max=STICKERS_PER_PERSON_MAX,
+        )
     return {name: str(message) for name, message in problems.items()}
 
 
 def create_round(actor: User, data: RoundInput) -> Round:
     """An administrator creates a consultation round."""
-    _require_admin(actor)
+    rules.can_edit_rounds(actor).require()
     round_ = Round()
     _save(actor, round_, data, is_new=True)
     return round_
@@ -181,13 +201,8 @@ def create_round(actor: User, data: RoundInput) -> Round:
 
 def update_round(actor: User, round_: Round, data: RoundInput) -> None:
     """An administrator changes a round: its texts, calendar, pillars and rules."""
-    _require_admin(actor)
+    rules.can_edit_rounds(actor).require()
     _save(actor, round_, data, is_new=False)
-
-
-def _require_admin(actor: User | None) -> None:
-    if actor is None or not actor.is_authenticated or not actor.has_role(Role.ADMIN):
-        raise NotAllowed()
 
 
 def _save(actor: User, round_: Round, data: RoundInput, *, is_new: bool) -> None:
@@ -197,6 +212,7 @@ def _save(actor: User, round_: Round, data: RoundInput, *, is_new: bool) -> None
     pillars = _pillars(data.pillar_ids, problems)
     if not is_new:
         _check_removed_pillars(round_, pillars, problems)
+        _check_counted_stickers(round_, data.stickers_per_person, problems)
     if "slug" not in problems and _slug_used(slug, round_.id):
         raise SlugTaken(slug, problems)
     if problems:
@@ -246,6 +262,8 @@ def _assign(round_: Round, data: RoundInput, slug: str, pillars: list[Pillar]) -
     round_.pillars = pillars
     round_.support_cap = data.support_cap
     round_.premoderation = bool(data.premoderation)
+    round_.paper_grace_days = data.paper_grace_days
+    round_.stickers_per_person = data.stickers_per_person
 
 
 def _pillars(pillar_ids: list[int], problems: dict[str, str]) -> list[Pillar]:
@@ -287,6 +305,28 @@ def _check_removed_pillars(round_: Round, pillars: list[Pillar], problems: dict)
         )
 
 
+def _check_counted_stickers(round_: Round, per_person: int | None, problems: dict) -> None:
+    """The sticker votes already counted at a workshop of the round must still fit what its
+    participants received (``workshops.rules.sticker_problem``) with fewer stickers each."""
+    if "stickers_per_person" in problems or per_person >= round_.stickers_per_person:
+        return
+    totals = db.session.execute(
+        select(Workshop.attendance, func.sum(PaperSupport.count))
+        .join(PaperSupport, PaperSupport.workshop_id == Workshop.id)
+        .where(Workshop.round_id == round_.id, Workshop.attendance > 0)
+        .group_by(Workshop.id, Workshop.attendance)
+    )
+    needed = max((-(-total // attendance) for attendance, total in totals), default=0)
+    if per_person < needed:
+        problems["stickers_per_person"] = str(
+            _l(
+                "The sticker votes already counted at a workshop of this round need at least "
+                "%(num)d stickers per participant.",
+                num=needed,
+            )
+        )
+
+
 def _slug_used(slug: str, other_than: int | None) -> bool:
     query = select(Round.id).where(Round.slug == slug)
     if other_than is not None:
@@ -304,6 +344,8 @@ def round_input(round_: Round) -> RoundInput:
         pillar_ids=[p.id for p in round_.pillars],
         support_cap=round_.support_cap,
         premoderation=round_.premoderation,
+        paper_grace_days=round_.paper_grace_days,
+        stickers_per_person=round_.stickers_per_person,
         **{
             name: utc_to_paris(getattr(round_, name)) if getattr(round_, name) else None
             for name in CALENDAR
@@ -375,11 +417,7 @@ def pillars_with_counts(round_: Round) -> list[tuple[Pillar, int]]:
     """The round's pillars, in order, each with its number of visible proposals: one query."""
     counts = (
         select(Proposal.pillar_id, func.count(Proposal.id).label("proposals"))
-        .where(
-            Proposal.round_id == round_.id,
-            Proposal.status.in_(PUBLIC_STATUSES),
-            Proposal.hidden_at.is_(None),
-        )
+        .where(Proposal.round_id == round_.id, Proposal.is_visible)
         .group_by(Proposal.pillar_id)
         .subquery()
     )

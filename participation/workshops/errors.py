@@ -1,17 +1,21 @@
-"""Domain errors of workshops and paper entry: each carries a translated message."""
+"""Domain errors of workshops and paper entry (the hierarchy's root: ``participation.errors``)."""
 
 from flask_babel import lazy_gettext as _l
 
-from ..proposals.errors import NotAllowed, ParticipationError
+from ..errors import NotAllowed, ParticipationError
 
 __all__ = [
+    "AttendanceFirst",
     "EntryClosed",
     "NotAllowed",
     "NotHeldYet",
+    "PaperClosed",
     "PaperInvalid",
+    "TooManyStickers",
     "UnknownCode",
     "WorkshopError",
     "WorkshopInvalid",
+    "WorkshopsOver",
 ]
 
 
@@ -29,6 +33,52 @@ class EntryClosed(WorkshopError):
     message = _l(
         "This workshop is marked as transcribed: reopen it for entry to type in more or correct."
     )
+
+
+class WorkshopsOver(WorkshopError):
+    message = _l(
+        "The workshops of this consultation are over: no workshop can be planned in it any more."
+    )
+
+
+class PaperClosed(WorkshopError):
+    message = _l(
+        "Paper input for this workshop is closed: the consultation's workshops phase and the "
+        "grace period after the workshop have ended."
+    )
+
+
+class AttendanceFirst(WorkshopError):
+    message = _l(
+        "Type in how many people came first: sticker votes are checked against the attendance."
+    )
+    field = "attendance"
+
+
+class TooManyStickers(WorkshopError):
+    def __init__(self, total: int, bound: int, workshop):
+        super().__init__(
+            _l(
+                "%(total)d sticker votes in all is more than this workshop can have given: "
+                "%(attendance)d participants × %(each)d stickers = %(bound)d.",
+                total=total,
+                attendance=workshop.attendance,
+                each=workshop.round.stickers_per_person,
+                bound=bound,
+            )
+        )
+
+
+class AttendanceBelowStickers(WorkshopError):
+    def __init__(self, needed: int):
+        super().__init__(
+            _l(
+                "The sticker votes already counted need at least %(num)d participants.",
+                num=needed,
+            )
+        )
+
+    field = "attendance"
 
 
 class StateNotAllowed(WorkshopError):
@@ -89,6 +139,7 @@ class PaperInvalid(WorkshopError):
 
 
 class FormExpired(WorkshopError):
+    status = 400
     message = _l(
         "This form could not be checked, because your session changed (for example after "
         "signing in again). What you typed is kept below: please send it again."

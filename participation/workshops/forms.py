@@ -1,12 +1,10 @@
 from dataclasses import fields
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateTimeLocalField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -19,6 +17,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..forms import Form, Subform
 from ..proposals.services import BODY_MAX, TITLE_MAX
 from . import paper, services
 from .services import WorkshopInput, workshop_problems
@@ -70,7 +69,7 @@ class ProblemsMixin:
                 field.errors = [message]
 
 
-class WorkshopForm(ProblemsMixin, FlaskForm):
+class WorkshopForm(ProblemsMixin, Form):
     title = StringField(
         _l("Title"),
         filters=[_strip],
@@ -134,7 +133,7 @@ class WorkshopForm(ProblemsMixin, FlaskForm):
         return valid and not self.errors
 
 
-class CardCorrectionForm(ProblemsMixin, FlaskForm):
+class CardCorrectionForm(ProblemsMixin, Form):
     """A paper card: corrected as it was typed in."""
 
     pillar_id = SelectField(
@@ -208,7 +207,7 @@ class CardForm(CardCorrectionForm):
     similar_checked = HiddenField()
 
 
-class StickerLineForm(Form):
+class StickerLineForm(Subform):
     code = StringField(
         _l("Proposal code"),
         filters=[_strip],
@@ -219,7 +218,7 @@ class StickerLineForm(Form):
     )
 
 
-class StickerSheetForm(FlaskForm):
+class StickerSheetForm(Form):
     """Sticker counts typed from a vote sheet, one line per proposal code. The CSRF token is
     checked by the view, as for cards."""
 
@@ -237,7 +236,7 @@ class StickerSheetForm(FlaskForm):
         ]
 
 
-class AttendanceForm(FlaskForm):
+class AttendanceForm(Form):
     attendance = IntegerField(
         _l("Number of participants"),
         validators=[
@@ -252,7 +251,7 @@ class AttendanceForm(FlaskForm):
     )
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     spreadsheet = FileField(
         _l("Transcription spreadsheet (CSV)"),
         validators=[FileRequired(_l("Choose the CSV file to import."))],
@@ -260,5 +259,5 @@ class ImportForm(FlaskForm):
     )
 
 
-class StateForm(FlaskForm):
+class StateForm(Form):
     """A change of a workshop's state; the target is the button pressed."""

@@ -5,9 +5,12 @@ workshop and who typed it in (``entered_by``), and each later correction keeps t
 and who changed it (``PaperCorrection``). Cards become proposals through the same service, the
 same moderation and the same state machine as online ones, with the origin "workshop".
 
-Sticker votes are counted per workshop and proposal (``PaperSupport``) and summed into
+Sticker votes are counted per workshop and proposal (``PaperSupport``): the cards given as a
+"+1" and the count read from the vote sheet add up, and their total is summed into
 ``proposals.paper_support_count`` by atomic ``UPDATE … SET x = x + delta``; online supports
-(``support_count``) are never touched here.
+(``support_count``) are never touched here. A workshop cannot have given more sticker votes than
+its participants received (``rules.sticker_problem``): the workshop's row is locked while its
+counts change, so that two facilitators typing at once cannot pass the bound together.
 
 Services take the acting facilitator, flush, never commit.
 """
@@ -17,20 +20,20 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
 from .. import audit
 from ..comments import errors as comment_errors
-from ..comments.rules import COMMENTABLE
-from ..comments.services import _shift_counters
+from ..comments.services import shift_counters
 from ..extensions import db
 from ..models import (
     Comment,
+    EventKind,
     Neighbourhood,
     Origin,
     PaperCorrection,
+    PaperItem,
     PaperSupport,
     Pillar,
     Proposal,
@@ -51,40 +54,25 @@ from ..proposals.services import (
 from ..rounds.services import slugify
 from ..text import render_markdown
 from . import errors, rules
-from .services import ATTENDANCE_MAX, SUPPORTABLE_ON_PAPER
+from .rules import can_correct, can_receive_comment, can_receive_stickers
+from .services import ATTENDANCE_MAX
 from .spreadsheet import Sheet
 
 TITLE_MIN = 3
 BODY_MIN = 3
+# The largest number a count field takes; the workshop's own bound is usually far lower.
 STICKERS_MAX = 100_000
 CODE = re.compile(r"^\s*(?:P\s*-?\s*)?(\d{1,9})\s*$", re.IGNORECASE)
-CORRECTABLE = {ProposalStatus.SUBMITTED, ProposalStatus.PUBLISHED}
 
-
-# --- what may receive paper items -----------------------------------------------------------
-
-
-def can_receive_stickers(proposal: Proposal) -> bool:
-    return proposal.is_visible and proposal.status in SUPPORTABLE_ON_PAPER
-
-
-def can_receive_comment(proposal: Proposal) -> bool:
-    return proposal.is_visible and proposal.status_enum in COMMENTABLE
-
-
-def can_correct(proposal: Proposal) -> bool:
-    """A card can be corrected until a moderator decides on it or hides it."""
-    return proposal.status_enum in CORRECTABLE and not proposal.is_hidden
+__all__ = ["can_correct", "can_receive_comment", "can_receive_stickers"]
 
 
 def _require_entry(workshop: Workshop, facilitator: User) -> None:
     """Refuse unless ``facilitator`` may type in for ``workshop`` now; the first paper item of
     a workshop still marked as planned marks it as held."""
-    problem = rules.entry_problem(workshop, facilitator)
-    if problem is not None:
-        raise problem
-    if workshop.state_enum is WorkshopState.PLANNED:
-        workshop.state = WorkshopState.HELD.value
+    rules.can_enter(facilitator, workshop).require()
+    if workshop.state is WorkshopState.PLANNED:
+        workshop.state = WorkshopState.HELD
         audit.log(
             facilitator,
             "workshop.state",
@@ -194,7 +182,7 @@ def add_paper_comment(
     )
     db.session.add(comment)
     db.session.flush()
-    _shift_counters(comment, +1)
+    shift_counters(comment, +1)
     return comment
 
 
@@ -224,7 +212,7 @@ def correct_paper_proposal(
         "neighbourhood": (_name(proposal.neighbourhood), _name(neighbourhood)),
     }
     corrections = [
-        _correction(workshop, facilitator, "proposal", proposal.id, name, old, new)
+        _correction(workshop, facilitator, PaperItem.PROPOSAL, proposal.id, name, old, new)
         for name, (old, new) in changes.items()
         if old != new
     ]
@@ -237,7 +225,7 @@ def correct_paper_proposal(
     proposal.pillar = pillar
     proposal.neighbourhood = neighbourhood
     proposal.updated_at = utcnow()
-    state.record(proposal, "corrected", facilitator, previous=previous)
+    state.record(proposal, EventKind.CORRECTED, facilitator, previous=previous)
     db.session.flush()
     return corrections
 
@@ -325,7 +313,7 @@ def parse_code(code: str) -> int | None:
 
 
 def _check_stickers(proposal: Proposal) -> None:
-    if proposal.status_enum is ProposalStatus.MERGED and proposal.merged_into is not None:
+    if proposal.status is ProposalStatus.MERGED and proposal.merged_into is not None:
         raise errors.MergedProposal(proposal.code, proposal.merged_into.code)
     if not can_receive_stickers(proposal):
         raise errors.NotSupportable(proposal.code)
@@ -359,6 +347,22 @@ def _shift_paper_count(proposal_id: int, delta: int) -> None:
         db.session.expire(loaded, ["paper_support_count"])
 
 
+def _lock_workshop(workshop: Workshop) -> None:
+    """Serialise the changes of a workshop's counts (PostgreSQL), and read its attendance as
+    committed."""
+    db.session.execute(select(Workshop.id).where(Workshop.id == workshop.id).with_for_update())
+    db.session.refresh(workshop, ["attendance"])
+
+
+def sticker_total(workshop: Workshop) -> int:
+    """Every sticker vote counted for the workshop so far (cards and sheet)."""
+    return db.session.scalar(
+        select(func.coalesce(func.sum(PaperSupport.count), 0)).where(
+            PaperSupport.workshop_id == workshop.id
+        )
+    )
+
+
 def _locked_tally(workshop: Workshop, proposal: Proposal) -> PaperSupport | None:
     return db.session.scalar(
         select(PaperSupport)
@@ -369,35 +373,34 @@ def _locked_tally(workshop: Workshop, proposal: Proposal) -> PaperSupport | None
 
 
 def _change_stickers(
-    workshop: Workshop, actor: User, proposal: Proposal, new_count
+    workshop: Workshop, actor: User, proposal: Proposal, source: str, new_count
 ) -> PaperSupport:
-    """Set the workshop's tally for ``proposal`` to ``new_count(old)``, keep the old value as a
-    correction, and move the proposal's paper counter by the difference."""
+    """Set one source (``card_count`` or ``sheet_count``) of the workshop's tally for
+    ``proposal`` to ``new_count(old)``, keep the old value as a correction, and move the
+    proposal's paper counter by the difference. The caller has locked the workshop."""
     tally = _locked_tally(workshop, proposal)
     if tally is None:
-        count = new_count(0)
         tally = PaperSupport(
             workshop_id=workshop.id,
             proposal_id=proposal.id,
-            count=count,
+            count=0,
+            card_count=0,
+            sheet_count=0,
             entered_by_id=actor.id,
         )
-        try:
-            with db.session.begin_nested():
-                db.session.add(tally)
-        except IntegrityError:
-            # Another facilitator typed the same proposal in at the same moment: correct theirs.
-            tally = _locked_tally(workshop, proposal)
-        else:
-            _shift_paper_count(proposal.id, count)
-            db.session.flush()
-            return tally
-    old = tally.count
+        db.session.add(tally)
+        db.session.flush()
+        is_new = True
+    else:
+        is_new = False
+    old = getattr(tally, source)
     count = new_count(old)
     if count != old:
-        tally.count = count
+        setattr(tally, source, count)
+        tally.count += count - old
         tally.updated_at = utcnow()
-        _correction(workshop, actor, "paper_support", tally.id, "count", old, count)
+        if not is_new:
+            _correction(workshop, actor, PaperItem.PAPER_SUPPORT, tally.id, source, old, count)
         _shift_paper_count(proposal.id, count - old)
     db.session.flush()
     return tally
@@ -411,11 +414,18 @@ def _checked_count(count: int) -> int:
     return count
 
 
+def _check_bound(workshop: Workshop, total: int) -> None:
+    problem = rules.sticker_problem(workshop, total)
+    if problem is not None:
+        raise problem
+
+
 def set_paper_supports(
     workshop: Workshop, facilitator: User, code_or_proposal: str | Proposal, count: int
 ) -> PaperSupport:
-    """The workshop's sticker count for one proposal (by code or proposal): upserts the tally
-    and records a correction when it changes a count typed in before."""
+    """The count read from the workshop's vote sheet for one proposal (by code or proposal):
+    upserts the tally and records a correction when it changes a count typed in before. The
+    cards given to the proposal as a "+1" add to it."""
     _require_entry(workshop, facilitator)
     count = _checked_count(count)
     if isinstance(code_or_proposal, Proposal):
@@ -425,17 +435,26 @@ def set_paper_supports(
         _check_stickers(proposal)
     else:
         proposal = resolve_code(workshop, code_or_proposal)
-    return _change_stickers(workshop, facilitator, proposal, lambda _old: count)
+    _lock_workshop(workshop)
+    previous = _locked_tally(workshop, proposal)
+    _check_bound(
+        workshop, sticker_total(workshop) - (previous.sheet_count if previous else 0) + count
+    )
+    return _change_stickers(workshop, facilitator, proposal, "sheet_count", lambda _old: count)
 
 
 def add_stickers(workshop: Workshop, facilitator: User, proposal: Proposal, more: int = 1):
     """Add ``more`` sticker votes to the workshop's count for ``proposal`` (a card given as a
-    support on the entry screen)."""
+    support on the entry screen); they add to the vote sheet's count."""
     _require_entry(workshop, facilitator)
     if proposal.round_id != workshop.round_id:
         raise errors.UnknownCode(proposal.code)
     _check_stickers(proposal)
-    return _change_stickers(workshop, facilitator, proposal, lambda old: _checked_count(old + more))
+    _lock_workshop(workshop)
+    _check_bound(workshop, sticker_total(workshop) + more)
+    return _change_stickers(
+        workshop, facilitator, proposal, "card_count", lambda old: _checked_count(old + more)
+    )
 
 
 @dataclass
@@ -511,16 +530,31 @@ def set_sticker_sheet(
     if problems:
         problems.sort(key=lambda problem: (problem[0] or 0, problem[1] != "code"))
         raise errors.PaperInvalid(problems)
+    if not wanted:
+        return []
+    _lock_workshop(workshop)
+    sheet = {proposals[number].id: count for _line, number, count in wanted}
+    replaced = db.session.scalar(
+        select(func.coalesce(func.sum(PaperSupport.sheet_count), 0)).where(
+            PaperSupport.workshop_id == workshop.id, PaperSupport.proposal_id.in_(list(sheet))
+        )
+    )
+    try:
+        _check_bound(workshop, sticker_total(workshop) - replaced + sum(sheet.values()))
+    except errors.WorkshopError as error:
+        raise errors.PaperInvalid([(None, None, str(error))]) from error
     saved = []
     for _line, number, count in wanted:
         proposal = proposals[number]
-        tally = _change_stickers(workshop, facilitator, proposal, lambda _old, c=count: c)
+        tally = _change_stickers(
+            workshop, facilitator, proposal, "sheet_count", lambda _old, c=count: c
+        )
         saved.append((proposal, tally.count))
     return saved
 
 
 def workshop_tallies(workshop: Workshop) -> list[PaperSupport]:
-    """Every sticker count typed in for the workshop, by proposal code."""
+    """Every sticker count typed in for the workshop (cards and sheet), by proposal code."""
     return list(
         db.session.scalars(
             select(PaperSupport)
@@ -540,11 +574,17 @@ def set_attendance(workshop: Workshop, facilitator: User, count: int) -> None:
     _require_entry(workshop, facilitator)
     if count is None or not 0 <= count <= ATTENDANCE_MAX:
         raise errors.WorkshopError(_l("Enter a number between 0 and %(max)d.", max=ATTENDANCE_MAX))
+    _lock_workshop(workshop)
     old = workshop.attendance
     if old == count:
         return
+    # The sticker votes already counted must still fit.
+    per_person = workshop.round.stickers_per_person
+    needed = -(-sticker_total(workshop) // per_person)
+    if count < needed:
+        raise errors.AttendanceBelowStickers(needed)
     workshop.attendance = count
-    _correction(workshop, facilitator, "attendance", workshop.id, "attendance", old, count)
+    _correction(workshop, facilitator, PaperItem.ATTENDANCE, workshop.id, "attendance", old, count)
     db.session.flush()
 
 

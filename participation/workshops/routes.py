@@ -6,7 +6,6 @@ was typed across an expired session (see ``drafts``).
 
 from flask import (
     Response,
-    abort,
     current_app,
     flash,
     make_response,
@@ -23,11 +22,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..accounts.services import neighbourhood_choices
+from ..errors import Invalid
 from ..extensions import csrf, db, limiter
-from ..models import Proposal, Role, WorkshopState
-from ..permissions import role_required
-from ..proposals.errors import ParticipationError
+from ..models import Proposal, WorkshopState
+from ..policy import anyone, is_moderator
 from ..templating import current_locale
+from ..views import attempt, done, form_status, guard, page_arg
 from . import bp, drafts, errors, paper, rules, services, spreadsheet
 from .forms import (
     LINES,
@@ -41,35 +41,31 @@ from .forms import (
     WorkshopForm,
 )
 
-facilitator_required = role_required(Role.FACILITATOR)
 # Facilitators type fast; the limit only stops a runaway script.
 ENTRY_LIMIT = "120 per minute"
 
 
 def _account_key() -> str:
-    return f"user:{current_user.get_id()}" if current_user.is_authenticated else "anonymous"
+    return f"user:{current_user.id}" if current_user.is_authenticated else "anonymous"
 
 
-def _managed(workshop_id: int):
-    workshop = services.get_workshop_or_404(workshop_id)
-    if not rules.can_manage_workshop(current_user, workshop):
-        abort(403)
-    return workshop
+def _workshop(workshop_id: int):
+    return services.get_workshop_or_404(workshop_id)
 
 
-def _page_arg(name: str) -> int:
-    return max(request.args.get(name, 1, type=int), 1)
+def _round(slug: str):
+    return services.get_round_or_404(slug)
 
 
 # --- public pages ----------------------------------------------------------------------------
 
 
 @bp.get("/rounds/<slug>/workshops/")
-def index(slug: str):
-    round_ = services.get_round_or_404(slug)
+@guard(anyone, load=_round)
+def index(round_):
     past = db.paginate(
         services.past_workshops_query(round_),
-        page=_page_arg("page"),
+        page=page_arg("page"),
         per_page=current_app.config["PAGE_SIZE"],
         error_out=False,
     )
@@ -78,13 +74,13 @@ def index(slug: str):
         round=round_,
         coming=services.coming_workshops(round_),
         past=past,
-        can_plan=rules.can_plan_workshops(current_user),
+        can_plan=rules.can_plan(current_user, round_),
     )
 
 
 @bp.get("/workshops/<int:workshop_id>")
-def show(workshop_id: int):
-    workshop = services.get_workshop_or_404(workshop_id)
+@guard(anyone, load=_workshop)
+def show(workshop):
     per_page = current_app.config["PAGE_SIZE"]
     return render_template(
         "workshops/show.html",
@@ -92,19 +88,19 @@ def show(workshop_id: int):
         outcome=services.outcome(workshop),
         cards=db.paginate(
             services.paper_proposals_query(workshop),
-            page=_page_arg("page"),
+            page=page_arg("page"),
             per_page=per_page,
             error_out=False,
         ),
         stickers=db.paginate(
             services.paper_supports_query(workshop),
-            page=_page_arg("votes_page"),
+            page=page_arg("votes_page"),
             per_page=per_page,
             error_out=False,
         ),
-        can_manage=rules.can_manage_workshop(current_user, workshop),
+        can_manage=rules.can_manage(current_user, workshop),
         state_targets=rules.state_targets(workshop, current_user),
-        entry_problem=rules.entry_problem(workshop, current_user),
+        can_enter=rules.can_enter(current_user, workshop),
         state_form=StateForm(),
     )
 
@@ -113,52 +109,46 @@ def show(workshop_id: int):
 
 
 @bp.get("/workshops/")
-@facilitator_required
+@guard(rules.can_facilitate)
 def mine():
     page = db.paginate(
         services.managed_workshops_query(current_user),
-        page=_page_arg("page"),
+        page=page_arg("page"),
         per_page=current_app.config["PAGE_SIZE"],
         error_out=False,
     )
     return render_template("workshops/mine.html", page=page)
 
 
-@bp.route("/workshops/new", methods=["GET", "POST"])
-@facilitator_required
-def new():
-    round_ = services.get_round_or_404(request.args.get("round", ""))
+@bp.route("/rounds/<slug>/workshops/new", methods=["GET", "POST"])
+@guard(rules.can_plan, load=_round)
+def new(round_):
     form = WorkshopForm()
     form.set_choices(round_.pillars, services.facilitator_choices())
-    if request.method == "GET" and not current_user.has_role(Role.MODERATOR):
+    if request.method == "GET" and not is_moderator(current_user):
         form.facilitator_ids.data = [current_user.id]
     if form.validate_on_submit():
-        try:
+        with attempt(form):
             workshop = services.create_workshop(current_user, round_, form.to_input())
-        except errors.WorkshopInvalid as error:
-            form.add_problems(error.problems)
-        else:
-            db.session.commit()
-            flash(_("The workshop “%(title)s” is planned.", title=workshop.title), "success")
-            return redirect(url_for("workshops.show", workshop_id=workshop.id))
+            return done(
+                url_for("workshops.show", workshop_id=workshop.id),
+                _("The workshop “%(title)s” is planned.", title=workshop.title),
+            )
     return _form_page(form, round_)
 
 
 @bp.route("/workshops/<int:workshop_id>/edit", methods=["GET", "POST"])
-@facilitator_required
-def edit(workshop_id: int):
-    workshop = _managed(workshop_id)
+@guard(rules.can_manage, load=_workshop)
+def edit(workshop):
     form = WorkshopForm(data=vars(services.workshop_input(workshop)))
     form.set_choices(workshop.round.pillars, services.facilitator_choices())
     if form.validate_on_submit():
-        try:
+        with attempt(form):
             services.update_workshop(current_user, workshop, form.to_input())
-        except errors.WorkshopInvalid as error:
-            form.add_problems(error.problems)
-        else:
-            db.session.commit()
-            flash(_("Your changes to “%(title)s” are saved.", title=workshop.title), "success")
-            return redirect(url_for("workshops.show", workshop_id=workshop.id))
+            return done(
+                url_for("workshops.show", workshop_id=workshop.id),
+                _("Your changes to “%(title)s” are saved.", title=workshop.title),
+            )
     return _form_page(form, workshop.round, workshop)
 
 
@@ -170,27 +160,21 @@ def _form_page(form, round_, workshop=None):
 
 
 @bp.post("/workshops/<int:workshop_id>/state")
-@facilitator_required
-def change_state(workshop_id: int):
-    workshop = _managed(workshop_id)
+@guard(rules.can_change_state, load=_workshop)
+def change_state(workshop):
     target = request.form.get("state", "")
     if not StateForm().validate_on_submit() or target not in set(WorkshopState):
-        abort(400)
-    try:
-        services.change_state(workshop, current_user, WorkshopState(target))
-    except errors.WorkshopError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(_("The workshop is now: %(state)s.", state=workshop.state_enum.title), "success")
-    return redirect(url_for("workshops.show", workshop_id=workshop.id))
+        raise Invalid()
+    services.change_state(workshop, current_user, WorkshopState(target))
+    return done(
+        url_for("workshops.show", workshop_id=workshop.id),
+        _("The workshop is now: %(state)s.", state=workshop.state.title),
+    )
 
 
 @bp.get("/workshops/<int:workshop_id>/kit")
-@facilitator_required
-def kit(workshop_id: int):
-    workshop = _managed(workshop_id)
+@guard(rules.can_manage, load=_workshop)
+def kit(workshop):
     cards = min(max(request.args.get("cards", 10, type=int), 2), 60)
     return render_template(
         "workshops/kit.html",
@@ -203,13 +187,18 @@ def kit(workshop_id: int):
 # --- typing in what came back on paper --------------------------------------------------------
 
 
-def _typing_gate(workshop, endpoint: str):
-    """Signed out: keep what was typed and send to sign-in. Not running the workshop: 403."""
+def _signed_out(endpoint: str):
+    """For a typing screen: a facilitator whose session ended keeps what they typed (it waits
+    in a cookie) and comes back to it after signing in."""
+
+    def answer(workshop):
+        return _keep_draft(workshop, endpoint)
+
+    return answer
+
+
+def _keep_draft(workshop, endpoint: str):
     path = url_for(endpoint, workshop_id=workshop.id)
-    if current_user.is_authenticated:
-        if not rules.can_manage_workshop(current_user, workshop):
-            abort(403)
-        return None
     response = redirect(url_for("accounts.sign_in", next=path))
     posted = request.method == "POST" and drafts.same_origin()
     if posted and drafts.keep(response, request.form, path):
@@ -222,7 +211,7 @@ def _typing_gate(workshop, endpoint: str):
 def _typing_problem(workshop, form):
     """Why what was sent cannot be saved now: the workshop's state, or a refused CSRF token
     (the form then shows what was typed, to be sent again)."""
-    problem = rules.entry_problem(workshop, current_user)
+    problem = rules.can_enter(current_user, workshop).reason
     if problem is None and form.is_submitted() and drafts.csrf_problem():
         return errors.FormExpired()
     return problem
@@ -244,29 +233,23 @@ def _respond(endpoint: str, workshop, body, status: int | None = None):
 
 @bp.route("/workshops/<int:workshop_id>/entry", methods=["GET", "POST"])
 @csrf.exempt  # checked in the view, so that a refused token keeps the card (see drafts)
+@guard(rules.can_manage, load=_workshop, signed_out=_signed_out("workshops.entry"))
 @limiter.limit(ENTRY_LIMIT, key_func=_account_key, methods=["POST"])
-def entry(workshop_id: int):
-    workshop = services.get_workshop_or_404(workshop_id)
-    gate = _typing_gate(workshop, "workshops.entry")
-    if gate is not None:
-        return gate
+def entry(workshop):
     restored = _draft("workshops.entry", workshop)
     form = CardForm(formdata=restored) if restored else CardForm(pillar_id=_last_pillar(workshop))
     form.set_choices(workshop.round.pillars, neighbourhood_choices())
     problem, outcome = _typing_problem(workshop, form), paper.CardOutcome()
+    tried = attempt(form)
     if problem is None and form.is_submitted() and form.validate():
-        try:
+        with tried:
             outcome = paper.enter_card(workshop, current_user, form.to_card(), *_choice(form))
-        except errors.PaperInvalid as error:
-            form.add_problems({column: message for _row, column, message in error.problems})
-        except ParticipationError as error:
-            problem = error
-        else:
             if not outcome.similar:
                 db.session.commit()
                 _remember_card(workshop, form, outcome)
                 return _respond("workshops.entry", workshop, redirect(request.path))
             form.similar_checked.data = "1"
+    problem = problem or tried.error
     body = render_template(
         "workshops/entry.html",
         workshop=workshop,
@@ -276,10 +259,10 @@ def entry(workshop_id: int):
         restored=bool(restored),
         saved=session.pop(f"workshop-{workshop.id}-saved", None),
         recent=paper.recent_items(workshop),
-        paper=paper,
+        # What a "+1" for one of the similar proposals would be checked against.
+        counted=paper.sticker_total(workshop) if outcome.similar else None,
     )
-    failed = form.is_submitted() and (problem is not None or bool(form.errors))
-    return _respond("workshops.entry", workshop, body, 400 if failed else 200)
+    return _respond("workshops.entry", workshop, body, _typing_status(form, problem, form.errors))
 
 
 def _choice(form) -> tuple[paper.Choice, int | None]:
@@ -314,12 +297,9 @@ def _remember_card(workshop, form, outcome) -> None:
 
 @bp.route("/workshops/<int:workshop_id>/votes", methods=["GET", "POST"])
 @csrf.exempt  # checked in the view, so that a refused token keeps the counts (see drafts)
+@guard(rules.can_manage, load=_workshop, signed_out=_signed_out("workshops.votes"))
 @limiter.limit(ENTRY_LIMIT, key_func=_account_key, methods=["POST"])
-def votes(workshop_id: int):
-    workshop = services.get_workshop_or_404(workshop_id)
-    gate = _typing_gate(workshop, "workshops.votes")
-    if gate is not None:
-        return gate
+def votes(workshop):
     restored = _draft("workshops.votes", workshop)
     form = StickerSheetForm(formdata=restored) if restored else StickerSheetForm()
     problem, problems = _typing_problem(workshop, form), []
@@ -327,17 +307,15 @@ def votes(workshop_id: int):
         for _more in range(min(LINES, LINES_MAX - len(form.lines.entries))):
             form.lines.append_entry()
     elif problem is None and form.is_submitted():
-        try:
+        # The sheet's problems are listed by line: the template shows them, not the form.
+        with attempt() as tried:
             saved = paper.set_sticker_sheet(workshop, current_user, form.to_lines())
-        except errors.PaperInvalid as error:
-            problems = error.problems
-        except ParticipationError as error:
-            problem = error
-        else:
             db.session.commit()
             flash(_sticker_message(saved), "success")
             session[f"workshop-{workshop.id}-votes-saved"] = True
             return _respond("workshops.votes", workshop, redirect(request.path))
+        problems = getattr(tried.error, "problems", [])
+        problem = None if problems else tried.error
     body = render_template(
         "workshops/votes.html",
         workshop=workshop,
@@ -347,9 +325,18 @@ def votes(workshop_id: int):
         restored=bool(restored),
         saved=session.pop(f"workshop-{workshop.id}-votes-saved", False),
         tallies=paper.workshop_tallies(workshop),
+        sticker_total=paper.sticker_total(workshop),
     )
-    failed = form.is_submitted() and (problem is not None or bool(problems))
-    return _respond("workshops.votes", workshop, body, 400 if failed else 200)
+    return _respond("workshops.votes", workshop, body, _typing_status(form, problem, problems))
+
+
+def _typing_status(form, problem, mistakes) -> int:
+    """What a typing screen answers: the refusal's status, 400 for mistakes in what was typed."""
+    if not form.is_submitted():
+        return 200
+    if problem is not None:
+        return problem.status
+    return 400 if mistakes else 200
 
 
 def _sticker_message(saved) -> str:
@@ -364,51 +351,47 @@ def _sticker_message(saved) -> str:
 
 
 @bp.route("/workshops/<int:workshop_id>/attendance", methods=["GET", "POST"])
-@facilitator_required
-def attendance(workshop_id: int):
-    workshop = _managed(workshop_id)
+@guard(rules.can_manage, load=_workshop)
+def attendance(workshop):
     form = AttendanceForm(attendance=workshop.attendance)
-    problem = rules.entry_problem(workshop, current_user)
+    tried = attempt(form)
+    problem = rules.can_enter(current_user, workshop).reason
     if problem is None and form.validate_on_submit():
-        try:
+        with tried:
             paper.set_attendance(workshop, current_user, form.attendance.data)
-        except ParticipationError as error:
-            problem = error
-        else:
-            db.session.commit()
-            flash(_("Attendance saved: %(num)d participants.", num=workshop.attendance), "success")
-            return redirect(url_for("workshops.show", workshop_id=workshop.id))
-    status = 400 if request.method == "POST" else 200
+            return done(
+                url_for("workshops.show", workshop_id=workshop.id),
+                _("Attendance saved: %(num)d participants.", num=workshop.attendance),
+            )
+    problem = problem or tried.error
     return render_template(
-        "workshops/attendance.html", workshop=workshop, form=form, problem=problem
-    ), status
+        "workshops/attendance.html",
+        workshop=workshop,
+        form=form,
+        problem=problem,
+        counted=paper.sticker_total(workshop),
+    ), form_status(form, problem=problem)
 
 
 @bp.route("/workshops/<int:workshop_id>/import", methods=["GET", "POST"])
-@facilitator_required
+@guard(rules.can_manage, load=_workshop)
 @limiter.limit("20 per minute", key_func=_account_key, methods=["POST"])
-def import_cards(workshop_id: int):
-    workshop = _managed(workshop_id)
+def import_cards(workshop):
     form = ImportForm()
-    problem, problems = rules.entry_problem(workshop, current_user), []
+    problem, problems = rules.can_enter(current_user, workshop).reason, []
     if problem is None and form.validate_on_submit():
-        try:
+        # The file's problems are listed by row and column: the template shows them.
+        with attempt() as tried:
             sheet = spreadsheet.read_sheet(form.spreadsheet.data.read(spreadsheet.MAX_BYTES + 1))
             proposals = paper.import_cards(workshop, current_user, sheet)
-        except spreadsheet.SheetUnreadable as error:
-            problems = [(None, None, str(error))]
-        except errors.PaperInvalid as error:
-            problems = error.problems
-        except ParticipationError as error:
-            problem = error
-        else:
-            db.session.commit()
-            flash(_import_message(proposals), "success")
-            return redirect(url_for("workshops.entry", workshop_id=workshop.id))
-    status = 400 if request.method == "POST" else 200
+            return done(
+                url_for("workshops.entry", workshop_id=workshop.id), _import_message(proposals)
+            )
+        problems = getattr(tried.error, "problems", [])
+        problem = None if problems else tried.error
     return render_template(
         "workshops/import.html", workshop=workshop, form=form, problem=problem, problems=problems
-    ), status
+    ), 400 if problems else form_status(form, problem=problem)
 
 
 def _import_message(proposals) -> str:
@@ -422,7 +405,7 @@ def _import_message(proposals) -> str:
 
 
 @bp.get("/workshops/import-template.csv")
-@facilitator_required
+@guard(rules.can_facilitate)
 def import_template():
     language = current_locale()
     return Response(
@@ -435,9 +418,8 @@ def import_template():
 
 
 @bp.route("/workshops/<int:workshop_id>/cards/<int:number>/edit", methods=["GET", "POST"])
-@facilitator_required
-def correct_card(workshop_id: int, number: int):
-    workshop = _managed(workshop_id)
+@guard(rules.can_manage, load=_workshop)
+def correct_card(workshop, number: int):
     proposal = db.first_or_404(
         select(Proposal)
         .where(Proposal.workshop_id == workshop.id, Proposal.number == number)
@@ -445,35 +427,30 @@ def correct_card(workshop_id: int, number: int):
     )
     form = CardCorrectionForm(obj=proposal)
     form.set_choices(workshop.round.pillars, neighbourhood_choices())
-    problem = rules.entry_problem(workshop, current_user)
+    problem, tried = rules.can_enter(current_user, workshop).reason, attempt(form)
     if problem is None and form.validate_on_submit():
-        try:
+        with tried:
             paper.correct_paper_proposal(workshop, current_user, proposal, form.to_card())
-        except errors.PaperInvalid as error:
-            form.add_problems({column: message for _row, column, message in error.problems})
-        except ParticipationError as error:
-            problem = error
-        else:
-            db.session.commit()
-            flash(_("The card %(code)s is corrected.", code=proposal.code), "success")
-            return redirect(url_for("workshops.entry", workshop_id=workshop.id))
-    status = 400 if request.method == "POST" else 200
+            return done(
+                url_for("workshops.entry", workshop_id=workshop.id),
+                _("The card %(code)s is corrected.", code=proposal.code),
+            )
+    problem = problem or tried.error
     return render_template(
         "workshops/correct_card.html",
         workshop=workshop,
         proposal=proposal,
         form=form,
         problem=problem,
-    ), status
+    ), form_status(form, problem=problem)
 
 
 @bp.get("/workshops/<int:workshop_id>/history")
-@role_required(Role.MODERATOR)
-def history_page(workshop_id: int):
-    workshop = services.get_workshop_or_404(workshop_id)
+@guard(rules.can_see_history, load=_workshop)
+def history_page(workshop):
     page = db.paginate(
         services.corrections_query(workshop),
-        page=_page_arg("page"),
+        page=page_arg("page"),
         per_page=current_app.config["PAGE_SIZE"],
         error_out=False,
     )

@@ -1,13 +1,20 @@
-"""Who may do what with a workshop, now. Services enforce these; routes and templates ask them.
+"""Who may do what with a workshop, now: the rulebook's chapter on workshops and paper input.
 
-A workshop's state goes planned → held → transcribed. Typing in what came back on paper (cards,
-sticker votes, attendance, an import, corrections) is possible once the workshop has started and
-until it is marked as transcribed; reopening it for entry takes it back to held.
+Workshops are planned in a round whose workshops phase has not ended (``Round.workshops_end_at``)
+and held within it. A workshop's state goes planned → held → transcribed. What came back on paper
+(cards, sticker votes, attendance, an import, corrections) is typed in once the workshop has
+started, until it is marked as transcribed, and only while the round accepts paper input: during
+its workshops phase, or within its grace period after the workshop (``Round.accepts_paper_at``).
+Reopening a transcribed workshop takes it back to held. What each proposal status allows at a
+workshop (comments, sticker votes, corrections) is declared in ``proposals/state.py``.
 """
 
 from datetime import datetime
 
-from ..models import Role, User, Workshop, WorkshopState, utcnow
+from ..errors import NotAllowed
+from ..models import Proposal, Round, User, Workshop, WorkshopState, utcnow
+from ..policy import Verdict, can_moderate, check, is_facilitator, is_moderator
+from ..proposals.state import Allows, allows
 from . import errors
 
 W = WorkshopState
@@ -18,55 +25,92 @@ STATE_CHANGES: dict[WorkshopState, set[WorkshopState]] = {
     W.TRANSCRIBED: {W.HELD},
 }
 
-
-def _signed_in(user: User | None) -> bool:
-    return user is not None and user.is_authenticated and not user.is_blocked
-
-
-def can_plan_workshops(user: User | None) -> bool:
-    """Facilitators, moderators and administrators plan workshops."""
-    return _signed_in(user) and user.has_role(Role.FACILITATOR)
+# Facilitators, moderators and administrators (active ones) plan and run workshops.
+can_facilitate = is_facilitator
 
 
-def can_manage_workshop(user: User | None, workshop: Workshop) -> bool:
+def can_plan(user: User | None, round_: Round, now: datetime | None = None) -> Verdict:
+    """Plan a workshop in ``round_``: its workshops phase has not ended."""
+    verdict = can_facilitate(user)
+    if not verdict:
+        return verdict
+    return check((round_.accepts_workshops_at(now or utcnow()), errors.WorkshopsOver))
+
+
+def can_manage(user: User | None, workshop: Workshop) -> Verdict:
     """Moderators and administrators manage every workshop; a facilitator, those they run."""
-    if not can_plan_workshops(user):
-        return False
-    if user.has_role(Role.MODERATOR):
-        return True
-    return any(facilitator.id == user.id for facilitator in workshop.facilitators)
+    verdict = can_facilitate(user)
+    if not verdict:
+        return verdict
+    return check(
+        (
+            is_moderator(user) or any(f.id == user.id for f in workshop.facilitators),
+            NotAllowed,
+        )
+    )
 
 
-def can_see_history(user: User | None) -> bool:
+def can_see_history(user: User | None, _workshop: Workshop | None = None) -> Verdict:
     """The edit history of paper items is for moderators (and administrators)."""
-    return _signed_in(user) and user.has_role(Role.MODERATOR)
+    return can_moderate(user)
 
 
 def has_started(workshop: Workshop, now: datetime | None = None) -> bool:
     return workshop.starts_at <= (now or utcnow())
 
 
-def entry_problem(workshop: Workshop, user: User | None, now: datetime | None = None):
-    """Why ``user`` cannot type paper items in for ``workshop`` now (None when they can)."""
-    if not can_manage_workshop(user, workshop):
-        return errors.NotAllowed()
-    if not has_started(workshop, now):
-        return errors.NotHeldYet()
-    if workshop.state_enum is W.TRANSCRIBED:
-        return errors.EntryClosed()
-    return None
-
-
-def can_enter(workshop: Workshop, user: User | None, now: datetime | None = None) -> bool:
-    return entry_problem(workshop, user, now) is None
+def can_enter(user: User | None, workshop: Workshop, now: datetime | None = None) -> Verdict:
+    """Type paper items in for ``workshop`` now."""
+    verdict = can_manage(user, workshop)
+    if not verdict:
+        return verdict
+    now = now or utcnow()
+    return check(
+        (has_started(workshop, now), errors.NotHeldYet),
+        (workshop.round.accepts_paper_at(now, workshop.ends_at), errors.PaperClosed),
+        (workshop.state is not W.TRANSCRIBED, errors.EntryClosed),
+    )
 
 
 def state_targets(workshop: Workshop, user: User | None, now: datetime | None = None):
     """The states ``user`` may move ``workshop`` to now, in the order of its life."""
-    if not can_manage_workshop(user, workshop):
+    if not can_manage(user, workshop):
         return []
-    current = workshop.state_enum
     if not has_started(workshop, now):
         # A workshop cannot have been held before it starts.
         return []
-    return [target for target, sources in STATE_CHANGES.items() if current in sources]
+    return [target for target, sources in STATE_CHANGES.items() if workshop.state in sources]
+
+
+def can_change_state(user: User | None, workshop: Workshop) -> Verdict:
+    verdict = can_manage(user, workshop)
+    if not verdict:
+        return verdict
+    return check((bool(state_targets(workshop, user)), errors.StateNotAllowed))
+
+
+# --- what a proposal can receive from paper ---------------------------------------------------
+
+
+def can_receive_stickers(proposal: Proposal) -> bool:
+    return proposal.is_visible and allows(proposal.status, Allows.STICKERS)
+
+
+def can_receive_comment(proposal: Proposal) -> bool:
+    return proposal.is_visible and allows(proposal.status, Allows.COMMENT)
+
+
+def can_correct(proposal: Proposal) -> bool:
+    """A card's transcription can be corrected until a moderator decides on it or hides it."""
+    return allows(proposal.status, Allows.EDIT) and not proposal.is_hidden
+
+
+def sticker_problem(workshop: Workshop, total: int) -> errors.WorkshopError | None:
+    """Why ``total`` sticker votes cannot all have come from ``workshop`` (None when they can):
+    each participant receives ``Round.stickers_per_person``."""
+    bound = workshop.sticker_bound
+    if bound is None:
+        return errors.AttendanceFirst()
+    if total > bound:
+        return errors.TooManyStickers(total, bound, workshop)
+    return None

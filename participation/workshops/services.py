@@ -19,10 +19,10 @@ from ..extensions import db
 from ..models import (
     Comment,
     PaperCorrection,
+    PaperItem,
     PaperSupport,
     Pillar,
     Proposal,
-    ProposalStatus,
     Role,
     Round,
     User,
@@ -30,7 +30,8 @@ from ..models import (
     WorkshopState,
     utcnow,
 )
-from ..proposals.services import PUBLIC_STATUSES, visible_proposals_query
+from ..policy import holding, is_moderator
+from ..proposals.state import Allows, statuses_allowing
 from ..rounds.services import paris_to_utc, utc_to_paris
 from . import errors, rules
 
@@ -39,15 +40,6 @@ PLACE_MAX = 300
 DESCRIPTION_MAX = 5000
 ATTENDANCE_MAX = 100_000
 AUDITED = ("title", "starts_at", "ends_at", "place", "description", "expected_attendance")
-
-# Sticker votes go to public proposals still under discussion or decided; not to one its author
-# withdrew, nor to one merged into another (its stickers belong to the kept one).
-SUPPORTABLE_ON_PAPER = [
-    ProposalStatus.PUBLISHED.value,
-    ProposalStatus.RETAINED.value,
-    ProposalStatus.NOT_RETAINED.value,
-    ProposalStatus.PROMOTED.value,
-]
 
 
 # --- planning ------------------------------------------------------------------------------
@@ -103,27 +95,39 @@ def workshop_problems(data: WorkshopInput) -> dict[str, str]:
 
 def create_workshop(actor: User, round_: Round, data: WorkshopInput) -> Workshop:
     """A facilitator (who then runs it), a moderator or an administrator plans a workshop."""
-    if not rules.can_plan_workshops(actor):
-        raise errors.NotAllowed()
+    rules.can_plan(actor, round_).require()
     workshop = Workshop(round=round_, created_by_id=actor.id, state=WorkshopState.PLANNED.value)
     _save(actor, workshop, data, is_new=True)
     return workshop
 
 
 def update_workshop(actor: User, workshop: Workshop, data: WorkshopInput) -> None:
-    if not rules.can_manage_workshop(actor, workshop):
-        raise errors.NotAllowed()
+    rules.can_manage(actor, workshop).require()
     _save(actor, workshop, data, is_new=False)
 
 
 def _save(actor: User, workshop: Workshop, data: WorkshopInput, *, is_new: bool) -> None:
     problems = workshop_problems(data)
+    if (
+        data.starts_at is not None
+        and paris_to_utc(data.starts_at) >= workshop.round.workshops_end_at
+    ):
+        problems.setdefault(
+            "starts_at",
+            str(
+                _l(
+                    "The workshop must take place before the end of the consultation's "
+                    "workshops phase, on %(date)s.",
+                    date=format_date(workshop.round.workshops_end_at, "long"),
+                )
+            ),
+        )
     # Every read happens before the workshop changes, so that no autoflush writes half of it.
     pillars = _round_pillars(workshop.round, data.pillar_ids, problems)
     facilitators = _facilitators(data.facilitator_ids, problems)
     if problems:
         raise errors.WorkshopInvalid(problems)
-    if not actor.has_role(Role.MODERATOR) and all(f.id != actor.id for f in facilitators):
+    if not is_moderator(actor) and all(f.id != actor.id for f in facilitators):
         # A facilitator stays among the facilitators of the workshops they plan or edit.
         facilitators.append(actor)
     before = None if is_new else _audited(workshop)
@@ -173,15 +177,7 @@ def _facilitators(user_ids: list[int], problems: dict) -> list[User]:
 
 def facilitator_query():
     """Accounts that can run a workshop: facilitators, moderators, administrators."""
-    return (
-        select(User)
-        .where(
-            User.role.in_([Role.FACILITATOR.value, Role.MODERATOR.value, Role.ADMIN.value]),
-            User.erased_at.is_(None),
-            User.blocked_at.is_(None),
-        )
-        .order_by(User.display_name, User.id)
-    )
+    return select(User).where(holding(Role.FACILITATOR)).order_by(User.display_name, User.id)
 
 
 def facilitator_choices() -> list[tuple[int, str]]:
@@ -204,10 +200,11 @@ def workshop_input(workshop: Workshop) -> WorkshopInput:
 
 def change_state(workshop: Workshop, actor: User, target: WorkshopState) -> None:
     """Mark a workshop as held, as transcribed, or reopen it for entry."""
+    rules.can_manage(actor, workshop).require()
     if target not in rules.state_targets(workshop, actor):
         raise errors.StateNotAllowed()
     before = workshop.state
-    workshop.state = target.value
+    workshop.state = target
     audit.log(
         actor, "workshop.state", workshop, before={"state": before}, after={"state": target.value}
     )
@@ -267,7 +264,7 @@ def managed_workshops_query(user: User):
         .options(joinedload(Workshop.round))
         .order_by(Workshop.starts_at.desc(), Workshop.id.desc())
     )
-    if user.has_role(Role.MODERATOR):
+    if is_moderator(user):
         return query
     return query.where(Workshop.facilitators.any(User.id == user.id))
 
@@ -285,25 +282,19 @@ def outcome(workshop: Workshop) -> Outcome:
     """Public totals of a workshop's paper contributions, in one query."""
     proposals = (
         select(func.count(Proposal.id))
-        .where(
-            Proposal.workshop_id == workshop.id,
-            Proposal.status.in_(PUBLIC_STATUSES),
-            Proposal.hidden_at.is_(None),
-        )
+        .where(Proposal.workshop_id == workshop.id, Proposal.is_visible)
         .scalar_subquery()
     )
     stickers = (
         select(func.coalesce(func.sum(PaperSupport.count), 0))
-        .where(PaperSupport.workshop_id == workshop.id)
+        .join(Proposal, Proposal.id == PaperSupport.proposal_id)
+        .where(PaperSupport.workshop_id == workshop.id, Proposal.is_visible)
         .scalar_subquery()
     )
     comments = (
         select(func.count(Comment.id))
-        .where(
-            Comment.workshop_id == workshop.id,
-            Comment.deleted_at.is_(None),
-            Comment.hidden_at.is_(None),
-        )
+        .join(Proposal, Proposal.id == Comment.proposal_id)
+        .where(Comment.workshop_id == workshop.id, Comment.is_published, Proposal.is_visible)
         .scalar_subquery()
     )
     row = db.session.execute(select(proposals, stickers, comments)).one()
@@ -313,8 +304,8 @@ def outcome(workshop: Workshop) -> Outcome:
 def paper_proposals_query(workshop: Workshop):
     """The workshop's cards that the public sees, in the order they were typed in."""
     return (
-        visible_proposals_query()
-        .where(Proposal.workshop_id == workshop.id)
+        select(Proposal)
+        .where(Proposal.workshop_id == workshop.id, Proposal.is_visible)
         .options(joinedload(Proposal.pillar), joinedload(Proposal.neighbourhood))
         .order_by(Proposal.number)
     )
@@ -328,8 +319,7 @@ def paper_supports_query(workshop: Workshop):
         .where(
             PaperSupport.workshop_id == workshop.id,
             PaperSupport.count > 0,
-            Proposal.status.in_(PUBLIC_STATUSES),
-            Proposal.hidden_at.is_(None),
+            Proposal.is_visible,
         )
         .options(joinedload(PaperSupport.proposal))
         .order_by(PaperSupport.count.desc(), Proposal.number)
@@ -342,12 +332,13 @@ def sheet_proposals(workshop: Workshop) -> list[Proposal]:
     pillar_ids = [p.id for p in workshop.pillars] or [p.id for p in workshop.round.pillars]
     return list(
         db.session.scalars(
-            visible_proposals_query()
+            select(Proposal)
             .join(Pillar, Pillar.id == Proposal.pillar_id)
             .where(
+                Proposal.is_visible,
                 Proposal.round_id == workshop.round_id,
                 Proposal.pillar_id.in_(pillar_ids),
-                Proposal.status.in_(SUPPORTABLE_ON_PAPER),
+                Proposal.status.in_(statuses_allowing(Allows.STICKERS)),
             )
             .options(joinedload(Proposal.pillar), joinedload(Proposal.neighbourhood))
             .order_by(Pillar.position, Proposal.number)
@@ -423,8 +414,8 @@ def typists(workshop: Workshop) -> list[Typist]:
 
 def corrected_items(corrections: list[PaperCorrection]) -> dict[int, Proposal]:
     """The proposal each correction is about (its code and title), by correction id."""
-    proposal_ids = {c.item_id for c in corrections if c.item_type == "proposal"}
-    tally_ids = {c.item_id for c in corrections if c.item_type == "paper_support"}
+    proposal_ids = {c.item_id for c in corrections if c.item_type == PaperItem.PROPOSAL}
+    tally_ids = {c.item_id for c in corrections if c.item_type == PaperItem.PAPER_SUPPORT}
     proposals: dict[tuple[str, int], Proposal] = {}
     if proposal_ids:
         for p in db.session.scalars(select(Proposal).where(Proposal.id.in_(proposal_ids))):

@@ -11,7 +11,10 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
+from ..csv_cells import row
+from ..errors import Invalid
 from ..rounds.services import slugify
+from ..text import control_characters
 
 MAX_BYTES = 1024 * 1024
 MAX_ROWS = 1000
@@ -31,11 +34,12 @@ TEMPLATES = {
 }
 
 
-class SheetUnreadable(Exception):
-    """The file cannot be read as a table; ``str(error)`` is a translated message."""
+class SheetUnreadable(Invalid):
+    """The file cannot be read as a table: one problem for the whole file."""
 
     def __init__(self, message):
-        super().__init__(str(message))
+        super().__init__(message)
+        self.problems = [(None, None, str(message))]
 
 
 @dataclass
@@ -54,7 +58,7 @@ def template_csv(language: str) -> bytes:
     """The empty template: its header row, with a byte-order mark so that accents open well."""
     header, separator = TEMPLATES.get(language, TEMPLATES["fr"])
     buffer = io.StringIO()
-    csv.writer(buffer, delimiter=separator, lineterminator="\r\n").writerow(header)
+    csv.writer(buffer, delimiter=separator, lineterminator="\r\n").writerow(row(header))
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -91,6 +95,10 @@ def read_sheet(content: bytes) -> Sheet:
     text = _decode(content)
     if not text.strip():
         raise SheetUnreadable(_l("The file is empty."))
+    if control_characters(text):
+        raise SheetUnreadable(
+            _l("The file holds characters that are not text: save it again as “CSV UTF-8”.")
+        )
     separator = _separator(text.splitlines()[0])
     try:
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))

@@ -64,8 +64,13 @@ def test_sign_up_with_known_email_answers_the_same_and_warns_the_owner(client, c
     new = sign_up(client, email="new@example.org")
     known = sign_up(client, email="KNOWN@example.org")
     assert known.status_code == new.status_code == 200
-    assert known.text.replace("known@", "X@").replace("KNOWN@", "X@") == new.text.replace(
-        "new@", "X@"
+
+    def same(text: str) -> str:
+        # The forms' CSRF tokens are signed with the time: they differ from one second to the next.
+        return re.sub(r"<input[^>]*csrf_token[^>]*>", "", text)
+
+    assert same(known.text.replace("known@", "X@").replace("KNOWN@", "X@")) == same(
+        new.text.replace("new@", "X@")
     )
     assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 2
     messages = outbox()
@@ -94,7 +99,8 @@ def test_bad_input_messages_are_in_english_when_english_is_chosen(client):
 
 
 def test_password_of_twelve_characters_without_composition_rules_is_accepted(client):
-    sign_up(client, password="aaaaaaaaaaaa", password_confirm="aaaaaaaaaaaa")
+    # Lower-case letters and a space: no digit, capital or symbol is asked for.
+    sign_up(client, password="beffroi lune", password_confirm="beffroi lune")
     assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 1
 
 

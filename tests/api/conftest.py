@@ -52,7 +52,7 @@ def create_workshop(app):
 
 @pytest.fixture
 def add_event(app):
-    def factory(proposal, kind="decided", note=None, is_public=True, **fields):
+    def factory(proposal, kind="status", note=None, is_public=True, **fields):
         event = ProposalEvent(
             proposal=proposal, kind=kind, note=note, is_public=is_public, **fields
         )

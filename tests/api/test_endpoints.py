@@ -107,20 +107,25 @@ def test_proposals_sorts(client, create_round, create_proposal):
 def test_proposal_detail_counts_and_public_trail(
     client, create_proposal, create_workshop, create_comment, add_event
 ):
-    proposal = create_proposal(support_count=4, paper_support_count=7)
+    proposal = create_proposal(status="retained", support_count=4, paper_support_count=7)
     workshop = create_workshop(proposal.round)
-    db.session.add(PaperSupport(workshop=workshop, proposal=proposal, count=7))
+    db.session.add(PaperSupport(workshop=workshop, proposal=proposal, count=7, sheet_count=7))
     proposal.comment_count = 2
     db.session.commit()
-    add_event(proposal, kind="published", from_status="submitted", to_status="published")
-    add_event(proposal, kind="note", note="Réponse publique de la ville")
+    add_event(proposal, from_status="submitted", to_status="published")
+    add_event(
+        proposal, from_status="published", to_status="retained", note="Réponse publique de la ville"
+    )
+    add_event(proposal, kind="edit_refused", note="Raison privée", is_public=False)
 
     data = client.get(f"{API}/proposals/{proposal.id}").get_json()
     assert data["supports"] == {"online": 4, "paper": 7, "total": 11}
     assert data["comment_count"] == 2
-    assert [e["kind"] for e in data["trail"]] == ["published", "note"]
+    assert [(e["kind"], e["to_status"]) for e in data["trail"]] == [
+        ("status", "published"),
+        ("status", "retained"),
+    ]
     assert data["trail"][1]["note"] == "Réponse publique de la ville"
-    assert data["trail"][0]["to_status"] == "published"
 
 
 def test_merged_into_only_when_target_is_public(client, create_round, create_proposal):
@@ -262,10 +267,13 @@ def test_round_statistics(
     )
     hidden = create_proposal(round=round_, pillar=first, support_count=50, hidden_at=a.created_at)
     create_proposal(round=round_, pillar=first, status="submitted")
+    dave = create_user()
     db.session.add_all(
         [
             Support(proposal_id=a.id, user_id=bob.id, round_id=round_.id),
             Support(proposal_id=a.id, user_id=carol.id, round_id=round_.id),
+            # Dave supported the hidden proposal only: nothing public of his shows.
+            Support(proposal_id=hidden.id, user_id=dave.id, round_id=round_.id),
         ]
     )
     db.session.commit()
@@ -301,6 +309,24 @@ def test_round_statistics(
         "workshop": {"proposals": 1, "supports": 5, "comments": 1},
     }
     assert data["masterplan"] == {"project": 0, "in_progress": 1, "done": 0}
+
+
+def test_round_statistics_keep_a_pillar_that_left_the_round(
+    client, create_round, create_pillar, create_proposal
+):
+    kept, former = create_pillar(), create_pillar()
+    round_ = create_round(pillars=[kept])
+    create_proposal(round=round_, pillar=former)
+    round_.pillars.remove(former)
+    db.session.commit()
+
+    data = client.get(f"{API}/rounds/{round_.slug}/statistics").get_json()
+    # Its public proposals still count, by pillar as in the totals.
+    assert [(t["pillar"]["slug"], t["proposals"]) for t in data["by_pillar"]] == [
+        (kept.slug, 0),
+        (former.slug, 1),
+    ]
+    assert data["totals"]["proposals"] == 1
 
 
 def test_unknown_items_are_404_in_json(client, create_proposal):

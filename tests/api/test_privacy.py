@@ -72,10 +72,13 @@ def test_no_private_data_in_any_response(
     db.session.add(Support(proposal_id=public.id, user_id=supporter.id, round_id=round_.id))
     db.session.commit()
 
-    add_event(public, kind="published", actor=moderator)
+    add_event(public, from_status="submitted", to_status="published", actor=moderator)
     add_event(public, kind="edited", previous="SECRET-PREVIOUS-TEXT", is_public=True)
-    add_event(public, kind="note", note="SECRET-MODERATOR-NOTE", is_public=False, actor=moderator)
-    add_event(hidden, kind="note", note="SECRET-EVENT-OF-HIDDEN")
+    # A refused change of text: its reason is for the author and the moderators only.
+    add_event(
+        public, kind="edit_refused", note="SECRET-MODERATOR-NOTE", is_public=False, actor=moderator
+    )
+    add_event(hidden, from_status="submitted", to_status="published", note="SECRET-EVENT-OF-HIDDEN")
 
     visible = create_comment(public, author=author, body="Commentaire visible")
     create_comment(public, author=blocked, body="Réponse visible", parent=visible)
@@ -149,7 +152,8 @@ def test_no_private_data_in_any_response(
     leaks = [secret for secret in _secrets() if secret in everything]
     assert leaks == []
     proposal_data = responses[f"{API}/proposals/{public.id}"].get_json()
-    assert [e["kind"] for e in proposal_data["trail"]] == ["published", "edited"]
+    assert [e["kind"] for e in proposal_data["trail"]] == ["status", "edited"]
+    assert proposal_data["trail"][0]["to_status"] == "published"
 
 
 def _secrets():

@@ -39,9 +39,11 @@ def populate(
                 workshop=workshop if paper else None,
             )
             if paper:
-                db.session.add(PaperSupport(workshop=workshop, proposal=proposal, count=i))
-            add_event(proposal, kind="published")
-            add_event(proposal, kind="note", note="privée", is_public=False)
+                db.session.add(
+                    PaperSupport(workshop=workshop, proposal=proposal, count=i, sheet_count=i)
+                )
+            add_event(proposal, from_status="submitted", to_status="published")
+            add_event(proposal, kind="edit_refused", note="privée", is_public=False)
             top = create_comment(proposal, author=users[(i + 1) % 3])
             create_comment(proposal, author=users[(i + 2) % 3], parent=top)
             proposals.append(proposal)

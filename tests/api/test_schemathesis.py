@@ -34,7 +34,7 @@ def api_schema(
     workshop = create_workshop(round_, attendance=10)
     proposal = create_proposal(round=round_, support_count=2)
     create_proposal(round=round_, origin="workshop", workshop=workshop)
-    add_event(proposal, kind="published")
+    add_event(proposal, from_status="submitted", to_status="published")
     comment = create_comment(proposal)
     create_comment(proposal, parent=comment)
     deliberation = create_deliberation(pillar=pillar, held_on=date(2018, 12, 11))

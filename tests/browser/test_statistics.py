@@ -58,7 +58,7 @@ def round_url(
             db.session.add(Support(proposal_id=proposal.id, user_id=person.id, round_id=round_.id))
             proposal.support_count += 1
         db.session.add(Comment(proposal=proposal, author=people[0], body="Oui", body_html="Oui"))
-        db.session.add(PaperSupport(workshop=workshop, proposal=proposal, count=n))
+        db.session.add(PaperSupport(workshop=workshop, proposal=proposal, count=n, sheet_count=n))
         proposal.comment_count, proposal.paper_support_count = 1, n
     deliberation = create_deliberation(
         food, number=1, masterplan_status="in_progress", held_on=date(2033, 1, 15)

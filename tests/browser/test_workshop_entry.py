@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from participation.extensions import db
 from participation.models import PaperSupport, Proposal, Role, Workshop, utcnow
-from tests.conftest import TEST_PASSWORD
+from tests.conftest import TEST_PASSWORD, open_session
 
 from .axe import assert_accessible
 from .conftest import PHONE
@@ -90,7 +90,7 @@ def sign_in_with_keyboard(page, email: str, next_url: str) -> None:
 def signed_in(page, app, live_server, user) -> None:
     """Give the browser the session of ``user`` (for the pages that are not the journey)."""
     serializer = app.session_interface.get_signing_serializer(app)
-    value = serializer.dumps({"_user_id": user.get_id(), "_fresh": True})
+    value = serializer.dumps({"_user_id": open_session(user), "_fresh": True})
     page.context.add_cookies(
         [{"name": app.config["SESSION_COOKIE_NAME"], "value": value, "url": live_server.url}]
     )
@@ -115,7 +115,14 @@ def type_card(page, pillar_key: str, title: str, body: str, *, submit: str = "ct
 
 def test_facilitator_types_ten_cards_and_a_vote_sheet_with_the_keyboard(page, setting):
     workshop = setting["workshop"]
-    sign_in_with_keyboard(page, "animatrice@example.org", url(setting, "entry"))
+    # The attendance first: sticker votes are checked against it.
+    sign_in_with_keyboard(page, "animatrice@example.org", url(setting, "attendance"))
+    expect(page.locator("#attendance")).to_be_focused()
+    page.keyboard.type("27")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator(".flashes")).to_contain_text("27")
+    page.goto(url(setting, "entry"))
     status = page.locator("[data-entry-status]")
 
     for number, (pillar, title, body) in enumerate(CARDS, start=3):
@@ -129,6 +136,7 @@ def test_facilitator_types_ten_cards_and_a_vote_sheet_with_the_keyboard(page, se
     similar = page.locator("[data-similar]")
     expect(similar).to_be_focused()
     expect(similar).to_contain_text("Des bancs au parc de la Loisne")
+    expect(similar.locator(".sticker-bound")).to_contain_text("135")
     page.keyboard.press("Tab")  # the proposal's link (opens in a new tab)
     page.keyboard.press("Tab")
     expect(page.locator(f"button[value='comment-{setting['benches'].id}']")).to_be_focused()
@@ -149,7 +157,8 @@ def test_facilitator_types_ten_cards_and_a_vote_sheet_with_the_keyboard(page, se
         ("workshop", None, setting["facilitator"].id)
     }
 
-    # The vote sheet: code, Tab, count, Tab, … and Enter.
+    # The vote sheet: code, Tab, count, Tab, … and Enter. The sheet's 12 stickers for P-1 add
+    # to the card given to it as a "+1".
     page.goto(url(setting, "votes"))
     expect(page.locator("#lines-0-code")).to_be_focused()
     for text in ("P-1", "12", "2", "5", "p-3", "4"):
@@ -157,18 +166,19 @@ def test_facilitator_types_ten_cards_and_a_vote_sheet_with_the_keyboard(page, se
         page.keyboard.press("Tab")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    expect(page.locator(".flashes")).to_contain_text("P-1 (12)")
-    tallies = dict(
-        db.session.execute(
-            db.select(Proposal.number, PaperSupport.count).join(
-                Proposal, Proposal.id == PaperSupport.proposal_id
-            )
-        ).all()
-    )
-    assert tallies == {1: 12, 2: 5, 3: 4}
+    expect(page.locator(".flashes")).to_contain_text("P-1 (13)")
+    expect(page.locator(".sticker-bound")).to_contain_text("22")
+    tallies = db.session.execute(
+        db.select(
+            Proposal.number, PaperSupport.card_count, PaperSupport.sheet_count, PaperSupport.count
+        )
+        .join(Proposal, Proposal.id == PaperSupport.proposal_id)
+        .order_by(Proposal.number)
+    ).all()
+    assert [tuple(row) for row in tallies] == [(1, 1, 12, 13), (2, 0, 5, 5), (3, 0, 4, 4)]
     db.session.expire_all()
     benches = db.session.get(Proposal, setting["benches"].id)
-    assert (benches.support_count, benches.paper_support_count) == (0, 12)
+    assert (benches.support_count, benches.paper_support_count) == (0, 13)
 
 
 def test_signed_out_mid_card_the_card_comes_back_after_signing_in(page, app, live_server, setting):
@@ -238,8 +248,12 @@ PAGES = {
     "round's workshops": (lambda s: f"/rounds/{s['round'].slug}/workshops/", None, 200),
     "workshop": (lambda s: url(s), None, 200),
     "my workshops": (lambda s: "/workshops/", None, 200),
-    "plan": (lambda s: f"/workshops/new?round={s['round'].slug}", None, 200),
-    "plan, with mistakes": (lambda s: f"/workshops/new?round={s['round'].slug}", _with_errors, 400),
+    "plan": (lambda s: f"/rounds/{s['round'].slug}/workshops/new", None, 200),
+    "plan, with mistakes": (
+        lambda s: f"/rounds/{s['round'].slug}/workshops/new",
+        _with_errors,
+        400,
+    ),
     "edit": (lambda s: url(s, "edit"), None, 200),
     "kit": (lambda s: url(s, "kit"), None, 200),
     "entry": (lambda s: url(s, "entry"), None, 200),
@@ -268,9 +282,10 @@ def filled(setting, app, create_user):
             "Des navettes le dimanche", "Relier les quartiers.", setting["round"].pillars[1].id
         ),
     )
+    paper.set_attendance(workshop, facilitator, 27)
     paper.set_paper_supports(workshop, facilitator, "P-1", 8)
     paper.set_paper_supports(workshop, facilitator, "P-1", 9)
-    paper.set_attendance(workshop, facilitator, 27)
+    paper.add_stickers(workshop, facilitator, setting["benches"])
     db.session.commit()
     return create_user(role=Role.MODERATOR, display_name="Modérateur")
 

@@ -11,6 +11,18 @@ from participation.text import render_markdown
 
 
 @pytest.fixture
+def create_reporter(create_user):
+    """An account whose address was confirmed weeks ago: its reports count towards hiding
+    (those of accounts confirmed less than REPORT_ACCOUNT_MIN_DAYS ago do not)."""
+
+    def factory(**fields):
+        fields.setdefault("email_confirmed_at", utcnow() - timedelta(days=30))
+        return create_user(**fields)
+
+    return factory
+
+
+@pytest.fixture
 def client(app):
     """Requests in English, so that tests read the English text whatever the catalogue holds."""
     c = app.test_client()

@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from participation.extensions import db
 from participation.models import Comment, Proposal, Report, Role, utcnow
+from tests.conftest import open_session
 
 PROPOSAL_PATH = re.compile(r"^/rounds/[\w-]+/proposals/(\d+)(\?comments_page=\d+)?(#[\w-]+)?$")
 REASON = "Des insultes envers un voisin."
@@ -56,7 +57,7 @@ def test_resident_replies(client, sign_in, proposal, resident, create_comment):
 def test_reply_to_a_vanished_comment_keeps_the_text(client, sign_in, proposal, resident):
     sign_in(resident)
     response = post_comment(client, proposal, "Ma réponse soignée.", parent_id="999999")
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "This comment has been deleted." in response.text
     assert "Ma réponse soignée." in response.text
     assert 'name="parent_id"' not in response.text  # offered as a new comment
@@ -113,7 +114,7 @@ def test_closed_round_refuses_with_a_message(
     proposal = create_proposal(round=create_round(phase="closed"))
     sign_in(resident)
     response = post_comment(client, proposal, "Trop tard peut-être.")
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "This phase of the consultation is closed." in response.text
     assert "Trop tard peut-être." in response.text
 
@@ -153,8 +154,11 @@ def test_edit_after_the_window_explains(client, sign_in, proposal, resident, cre
     assert page.status_code == 200
     assert "during the 15 minutes after it is posted" in page.text and "<textarea" not in page.text
     response = client.post(f"/comments/{comment.id}/edit", data={"body": "Tardif mais soigné"})
-    assert response.status_code == 400 and kept(response.text, "Tardif mais soigné")
-    assert comments_on(proposal)[0].edited_at is None
+    assert response.status_code == 409
+    assert "during the 15 minutes after it is posted" in response.text
+    assert kept(response.text, "Tardif mais soigné")  # a text typed too late stays on screen
+    [unchanged] = comments_on(proposal)
+    assert unchanged.edited_at is None and unchanged.body == "Un commentaire d'essai."
 
 
 def test_others_cannot_edit_or_delete(client, sign_in, proposal, create_user, create_comment):
@@ -218,7 +222,7 @@ def test_duplicate_report_explains_and_keeps_the_reason(client, sign_in, proposa
     response = client.post(
         f"/proposals/{proposal.id}/report", data={"reason": "Une seconde raison."}
     )
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "You have already reported this." in response.text
     assert kept(response.text, "Une seconde raison.")
     assert db.session.scalar(select(func.count()).select_from(Report)) == 1
@@ -237,10 +241,12 @@ def test_report_reason_errors_keep_the_text(client, sign_in, proposal, resident)
 def test_own_proposal_is_not_reportable(client, sign_in, proposal):
     sign_in(proposal.author)
     page = client.get(f"/proposals/{proposal.id}/report")
+    assert page.status_code == 409
     assert "You cannot report what you wrote yourself." in page.text
     assert "<textarea" not in page.text
     response = client.post(f"/proposals/{proposal.id}/report", data={"reason": REASON})
-    assert response.status_code == 400
+    assert response.status_code == 409
+    assert "You cannot report what you wrote yourself." in response.text
     assert db.session.scalar(select(func.count()).select_from(Report)) == 0
 
 
@@ -251,11 +257,11 @@ def test_blocked_resident_cannot_report(client, sign_in, proposal, create_user):
 
 
 def test_reported_comment_hides_itself_for_the_public_not_for_moderators(
-    app, client, sign_in, proposal, create_user, create_comment, moderator
+    app, client, sign_in, proposal, create_user, create_reporter, create_comment, moderator
 ):
     comment = create_comment(proposal, body="Un commentaire insultant")
     for _ in range(3):
-        sign_in(create_user())
+        sign_in(create_reporter())
         response = client.post(f"/comments/{comment.id}/report", data={"reason": REASON})
         assert response.status_code == 302
         assert response.location.endswith(f"#comment-{comment.id}")
@@ -264,7 +270,9 @@ def test_reported_comment_hides_itself_for_the_public_not_for_moderators(
     assert "Un commentaire insultant" not in visitor.get(proposal_page).text
     assert visitor.get(f"/comments/{comment.id}/report").status_code == 302
     sign_in(create_user())
-    assert client.get(f"/comments/{comment.id}/report").status_code == 404
+    again = client.get(f"/comments/{comment.id}/report")
+    assert again.status_code == 409 and "This has been hidden by moderation." in again.text
+    assert "Un commentaire insultant" not in again.text
     sign_in(moderator)
     page = client.get(proposal_page)
     assert "Un commentaire insultant" in page.text
@@ -395,7 +403,7 @@ def signed_in_client(app, user, address="192.0.2.1"):
     client = app.test_client()
     client.environ_base["REMOTE_ADDR"] = address
     with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
+        session["_user_id"] = open_session(user)
     return client
 
 
@@ -434,3 +442,23 @@ def test_reports_are_rate_limited(app_factory, create_proposal, create_user):
             for p in proposals
         ]
         assert statuses[:10] == [302] * 10 and statuses[10] == 429
+
+
+def test_reports_are_limited_per_account_and_per_day(app_factory, create_proposal, create_user):
+    app = app_factory(RATELIMIT_ENABLED=True, REPORT_HIDE_THRESHOLD=100, REPORTS_PER_DAY=3)
+    with app.app_context():
+        proposals = [create_proposal() for _ in range(5)]
+        client = signed_in_client(app, create_user())
+        # A report refused for its reason is not counted.
+        refused = client.post(f"/proposals/{proposals[0].id}/report", data={"reason": "x"})
+        assert refused.status_code == 400
+        statuses = [
+            client.post(f"/proposals/{p.id}/report", data={"reason": REASON}).status_code
+            for p in proposals[:4]
+        ]
+        assert statuses == [302, 302, 302, 429]
+        assert db.session.scalar(select(func.count()).select_from(Report)) == 3
+        # Someone else, from the same address, still reports.
+        other = signed_in_client(app, create_user())
+        response = other.post(f"/proposals/{proposals[4].id}/report", data={"reason": REASON})
+        assert response.status_code == 302

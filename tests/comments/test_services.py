@@ -1,7 +1,10 @@
+from datetime import timedelta
+
 import pytest
 from flask_babel import force_locale
 from sqlalchemy import func, select, update
 
+from participation import errors as core_errors
 from participation.comments import errors, services
 from participation.comments.services import (
     add_comment,
@@ -9,13 +12,11 @@ from participation.comments.services import (
     comment_thread,
     delete_comment,
     edit_comment,
-    hide,
-    report,
-    restore,
 )
 from participation.extensions import db
 from participation.models import Comment, Proposal, ProposalEvent, Report, utcnow
-from participation.proposals import errors as proposal_errors
+from participation.moderation import errors as moderation_errors
+from participation.moderation.reports import hide, report, restore
 
 REASON = "Propos injurieux envers un voisin."
 
@@ -70,7 +71,7 @@ def test_reply_to_a_comment_of_another_proposal_is_refused(
     proposal, create_proposal, resident, create_comment
 ):
     elsewhere = create_comment(create_proposal(round=proposal.round))
-    with pytest.raises(proposal_errors.NotAllowed):
+    with pytest.raises(core_errors.NotAllowed):
         add_comment(proposal, resident, "Ailleurs.", parent=elsewhere)
 
 
@@ -98,11 +99,11 @@ def test_comment_length_limits_are_inclusive(proposal, resident, body):
 
 
 def test_blocked_unconfirmed_and_anonymous_cannot_comment(proposal, create_user):
-    with pytest.raises(proposal_errors.AccountBlocked):
+    with pytest.raises(core_errors.AccountBlocked):
         add_comment(proposal, create_user(blocked_at=utcnow()), "Bonjour.")
-    with pytest.raises(proposal_errors.EmailNotConfirmed):
+    with pytest.raises(core_errors.EmailNotConfirmed):
         add_comment(proposal, create_user(confirmed=False), "Bonjour.")
-    with pytest.raises(proposal_errors.NotAllowed):
+    with pytest.raises(core_errors.SignInRequired):
         add_comment(proposal, None, "Bonjour.")
     assert visible_count(proposal) == 0
 
@@ -110,7 +111,7 @@ def test_blocked_unconfirmed_and_anonymous_cannot_comment(proposal, create_user)
 @pytest.mark.parametrize("phase", ["upcoming", "closed"])
 def test_comments_refused_outside_the_round(create_round, create_proposal, resident, phase):
     proposal = create_proposal(round=create_round(phase=phase))
-    with pytest.raises(proposal_errors.PhaseClosed):
+    with pytest.raises(core_errors.PhaseClosed):
         add_comment(proposal, resident, "Trop tard.")
 
 
@@ -129,16 +130,29 @@ def test_decided_proposals_still_accept_comments(create_proposal, resident, stat
 
 @pytest.mark.parametrize("status", ["submitted", "withdrawn"])
 def test_unpublished_or_withdrawn_proposals_refuse_comments(create_proposal, resident, status):
+    closed = create_proposal(status=status)
+    # Its author sees it, and is told that it takes no comments.
     with pytest.raises(errors.CommentsClosed):
-        add_comment(create_proposal(status=status), resident, "Bonjour.")
+        add_comment(closed, closed.author, "Bonjour.")
+    if status == "withdrawn":
+        with pytest.raises(errors.CommentsClosed):
+            add_comment(closed, resident, "Bonjour.")
+    else:
+        # Others do not even see a proposal awaiting moderation.
+        with pytest.raises(core_errors.NotFound):
+            add_comment(closed, resident, "Bonjour.")
+    assert visible_count(closed) == 0
 
 
 def test_merged_and_hidden_proposals_refuse_comments(create_proposal, proposal, resident):
     merged = create_proposal(round=proposal.round, status="merged", merged_into_id=proposal.id)
     hidden = create_proposal(round=proposal.round, hidden_at=utcnow())
-    for closed in (merged, hidden):
+    for closed, author in ((merged, resident), (hidden, hidden.author)):
         with pytest.raises(errors.CommentsClosed):
-            add_comment(closed, resident, "Bonjour.")
+            add_comment(closed, author, "Bonjour.")
+    # A hidden proposal is not found by anyone but its author and the moderators.
+    with pytest.raises(core_errors.NotFound):
+        add_comment(hidden, resident, "Bonjour.")
 
 
 # --- editing ---------------------------------------------------------------------------------
@@ -173,7 +187,7 @@ def test_edit_window_is_configurable(app, proposal, resident, create_comment):
 
 def test_only_the_author_edits(proposal, resident, create_user, create_comment):
     comment = create_comment(proposal, resident)
-    with pytest.raises(proposal_errors.NotAllowed):
+    with pytest.raises(core_errors.NotAllowed):
         edit_comment(comment, create_user(), "Pas à moi.")
 
 
@@ -181,7 +195,7 @@ def test_blocked_author_cannot_edit(proposal, create_user, create_comment):
     author = create_user()
     comment = create_comment(proposal, author)
     author.blocked_at = utcnow()
-    with pytest.raises(proposal_errors.AccountBlocked):
+    with pytest.raises(core_errors.AccountBlocked):
         edit_comment(comment, author, "Modifié.")
 
 
@@ -242,7 +256,7 @@ def test_delete_a_reply_updates_both_counters(proposal, create_comment, fetch):
 def test_only_the_author_deletes_and_never_twice(proposal, resident, create_user, create_comment):
     comment = create_comment(proposal, resident)
     create_comment(proposal, parent=comment)
-    with pytest.raises(proposal_errors.NotAllowed):
+    with pytest.raises(core_errors.NotAllowed):
         delete_comment(comment, create_user())
     delete_comment(comment, resident)
     with pytest.raises(errors.CommentDeleted):
@@ -295,7 +309,7 @@ def test_report_a_comment_and_a_proposal(proposal, resident, create_comment):
 def test_second_report_by_the_same_person_is_refused_clearly(proposal, resident, create_comment):
     comment = create_comment(proposal)
     report(comment, resident, REASON)
-    with pytest.raises(errors.AlreadyReported) as refused:
+    with pytest.raises(moderation_errors.AlreadyReported) as refused:
         report(comment, resident, "Une autre raison.")
     with force_locale("en"):
         assert "already reported" in str(refused.value.text)
@@ -303,41 +317,41 @@ def test_second_report_by_the_same_person_is_refused_clearly(proposal, resident,
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(Report)) == 1
     report(proposal, resident, REASON)
-    with pytest.raises(errors.AlreadyReported):
+    with pytest.raises(moderation_errors.AlreadyReported):
         report(proposal, resident, REASON)
 
 
 def test_own_items_are_not_reportable(proposal, create_comment):
     mine = create_comment(proposal, proposal.author)
     for item in (mine, proposal):
-        with pytest.raises(errors.OwnContribution):
+        with pytest.raises(moderation_errors.OwnContribution):
             report(item, proposal.author, REASON)
 
 
 @pytest.mark.parametrize("reason", ["", "abcd", "x" * 1001])
 def test_report_reason_length(proposal, resident, reason):
-    with pytest.raises(errors.ReasonLength):
+    with pytest.raises(moderation_errors.ReasonLength):
         report(proposal, resident, reason)
 
 
 def test_blocked_cannot_report_and_deleted_comments_cannot_be_reported(
     proposal, create_user, create_comment
 ):
-    with pytest.raises(proposal_errors.AccountBlocked):
+    with pytest.raises(core_errors.AccountBlocked):
         report(proposal, create_user(blocked_at=utcnow()), REASON)
     deleted = create_comment(proposal, deleted_at=utcnow())
     with pytest.raises(errors.CommentDeleted):
         report(deleted, create_user(), REASON)
 
 
-def test_comment_hides_itself_at_the_threshold(proposal, create_user, create_comment, fetch):
+def test_comment_hides_itself_at_the_threshold(proposal, create_reporter, create_comment, fetch):
     top = create_comment(proposal)
     reply = create_comment(proposal, parent=top)
     for _ in range(2):
-        report(reply, create_user(), REASON)
+        report(reply, create_reporter(), REASON)
     db.session.commit()
     assert fetch(Comment, reply.id).hidden_at is None
-    report(reply, create_user(), REASON)
+    report(reply, create_reporter(), REASON)
     db.session.commit()
     hidden = fetch(Comment, reply.id)
     assert hidden.hidden_at is not None and hidden.hidden_reason == "reported"
@@ -345,9 +359,9 @@ def test_comment_hides_itself_at_the_threshold(proposal, create_user, create_com
     assert fetch(Proposal, proposal.id).comment_count == 1 == visible_count(proposal)
 
 
-def test_proposal_hides_itself_at_the_threshold(proposal, create_user, fetch):
+def test_proposal_hides_itself_at_the_threshold(proposal, create_reporter, fetch):
     for _ in range(3):
-        report(proposal, create_user(), REASON)
+        report(proposal, create_reporter(), REASON)
     db.session.commit()
     hidden = fetch(Proposal, proposal.id)
     assert hidden.is_hidden and hidden.hidden_reason == "reported" and not hidden.is_visible
@@ -355,10 +369,42 @@ def test_proposal_hides_itself_at_the_threshold(proposal, create_user, fetch):
     assert event.proposal_id == proposal.id and event.is_public is False
 
 
-def test_threshold_of_one_hides_at_the_first_report(app, proposal, resident):
+def test_threshold_of_one_hides_at_the_first_report(app, proposal, create_reporter):
     app.config["REPORT_HIDE_THRESHOLD"] = 1
-    report(proposal, resident, REASON)
+    report(proposal, create_reporter(), REASON)
     assert proposal.is_hidden
+
+
+def test_reports_of_new_accounts_reach_the_moderators_but_hide_nothing(
+    app, proposal, create_user, create_reporter, moderator, fetch
+):
+    """Three accounts opened (and confirmed) today cannot hide a proposal they dislike."""
+    assert app.config["REPORT_ACCOUNT_MIN_DAYS"] == 3
+    days = timedelta(days=1)
+    for confirmed in (utcnow(), utcnow() - 2 * days, utcnow() - 2 * days):
+        report(proposal, create_user(email_confirmed_at=confirmed), REASON)
+    db.session.commit()
+    assert not fetch(Proposal, proposal.id).is_hidden
+    assert db.session.scalar(select(func.count()).select_from(Report)) == 3
+    # Two established accounts and one of four days: now it counts.
+    report(proposal, create_reporter(), REASON)
+    report(proposal, create_reporter(), REASON)
+    db.session.commit()
+    assert not fetch(Proposal, proposal.id).is_hidden
+    report(proposal, create_user(email_confirmed_at=utcnow() - 4 * days), REASON)
+    db.session.commit()
+    assert fetch(Proposal, proposal.id).is_hidden
+
+
+def test_blocked_accounts_reports_do_not_count(app, proposal, create_reporter, fetch):
+    reporters = [create_reporter() for _ in range(3)]
+    for reporter in reporters[:2]:
+        report(proposal, reporter, REASON)
+    reporters[0].blocked_at = utcnow()
+    db.session.commit()
+    report(proposal, reporters[2], REASON)
+    db.session.commit()
+    assert not fetch(Proposal, proposal.id).is_hidden
 
 
 def test_threshold_defaults_to_three(app):
@@ -366,27 +412,27 @@ def test_threshold_defaults_to_three(app):
     assert app.config["COMMENT_EDIT_MINUTES"] == 15
 
 
-def test_resolved_reports_do_not_count(proposal, create_user, moderator, create_comment, fetch):
+def test_resolved_reports_do_not_count(proposal, create_reporter, moderator, create_comment, fetch):
     comment = create_comment(proposal)
     for _ in range(3):
-        report(comment, create_user(), REASON)
+        report(comment, create_reporter(), REASON)
     assert restore(comment, moderator, "Rien de grave.") is True
     db.session.commit()
     assert fetch(Proposal, proposal.id).comment_count == 1
     assert all(r.resolved_by_id == moderator.id for r in db.session.scalars(select(Report)))
     for _ in range(2):
-        report(comment, create_user(), REASON)
+        report(comment, create_reporter(), REASON)
     db.session.commit()
     assert fetch(Comment, comment.id).hidden_at is None
 
 
 def test_only_moderators_hide_and_restore(proposal, resident, create_comment):
     comment = create_comment(proposal)
-    with pytest.raises(proposal_errors.NotAllowed):
+    with pytest.raises(core_errors.NotAllowed):
         hide(comment, resident, "abuse")
     comment.hidden_at = utcnow()
-    with pytest.raises(proposal_errors.NotAllowed):
-        restore(comment, resident)
+    with pytest.raises(core_errors.NotAllowed):
+        restore(comment, resident, "Rien de grave.")
 
 
 def test_hide_twice_changes_counters_once(proposal, moderator, create_comment, fetch):
@@ -456,9 +502,10 @@ def test_thread_flags_follow_the_rules(proposal, resident, create_user, create_c
     assert thread.has_reported(by_id[reported.id]) and not thread.can_report(by_id[reported.id])
     visitor = comment_thread(proposal, 1, None)
     assert not visitor.can_comment and not visitor.can_report(by_id[theirs.id])
-    assert isinstance(visitor.comment_problem, proposal_errors.NotAllowed)
+    assert visitor.can_comment.asks_sign_in
     blocked = comment_thread(proposal, 1, create_user(blocked_at=utcnow()))
-    assert isinstance(blocked.comment_problem, proposal_errors.AccountBlocked)
+    assert not blocked.can_comment.asks_sign_in
+    assert isinstance(blocked.can_comment.reason, core_errors.AccountBlocked)
 
 
 def test_per_page_setting(proposal, create_comment, app):

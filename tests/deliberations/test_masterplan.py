@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 
-from participation.deliberations import tracking
+from participation.deliberations import promotion, tracking
+from participation.errors import NotAllowed
 from participation.extensions import db
 from participation.models import (
     AuditEntry,
@@ -14,7 +15,6 @@ from participation.models import (
     ProposalStatus,
 )
 from participation.moderation import services as moderation
-from participation.proposals import errors
 
 
 @pytest.fixture
@@ -29,13 +29,13 @@ def promoted(create_proposal, moderator):
     second = create_proposal(round=first.round, title="Des arbres fruitiers")
     for p in (first, second):
         moderation.decide(p, moderator, ProposalStatus.RETAINED, "Oui")
-    session = moderation.create_council_session(
+    session = promotion.create_council_session(
         moderator, date(2027, 2, 1), "Conseil municipal", first.round_id
     )
-    deliberation = moderation.promote(
+    deliberation = promotion.promote(
         [first, second],
         moderator,
-        moderation.DeliberationInput(
+        promotion.DeliberationInput(
             session.id,
             1,
             first.pillar_id,
@@ -78,7 +78,7 @@ def test_progress_note_may_change_the_status(promoted, moderator, create_user, o
     assert [m["To"] for m in outbox()[before:]] == [promoted.proposals[1].author.email]
     with pytest.raises(tracking.NoteEmpty):
         tracking.add_progress_note(promoted, moderator, date(2027, 5, 3), "  ")
-    with pytest.raises(errors.NotAllowed):
+    with pytest.raises(NotAllowed):
         tracking.add_progress_note(promoted, create_user(), date(2027, 5, 3), "Pirate")
 
 
@@ -106,7 +106,7 @@ def test_proposal_page_shows_the_whole_way(client, promoted, moderator):
 def test_promotion_through_the_page(client, create_proposal, moderator, sign_in):
     proposal = create_proposal(title="Des vergers partagés")
     moderation.decide(proposal, moderator, ProposalStatus.RETAINED, "Oui")
-    moderation.create_council_session(moderator, date(2027, 2, 1), "Conseil municipal", None)
+    promotion.create_council_session(moderator, date(2027, 2, 1), "Conseil municipal", None)
     db.session.commit()
     other_moderator = moderator
     sign_in(other_moderator)

@@ -42,7 +42,7 @@ def test_download_holds_the_account_and_nobody_else(
     create_event(
         mine, actor=moderator, from_status="published", to_status="not_retained", note="Hors sujet"
     )
-    create_event(mine, actor=moderator, kind="note", note="Note interne", is_public=False)
+    create_event(mine, actor=moderator, kind="hidden", note="Note interne", is_public=False)
     create_event(mine, actor=anne, kind="edited", previous="Ancien texte", is_public=False)
     theirs = create_proposal(author=bruno, title="Une piste cyclable")
     create_support(theirs, anne)

@@ -3,11 +3,21 @@ import re
 import pytest
 from flask import render_template_string
 from flask_babel import force_locale
+from sqlalchemy import func, select
 
 from participation.extensions import db
 from participation.me import services
-from participation.models import Comment, Proposal, Report, Support, User, utcnow
-from tests.conftest import TEST_PASSWORD
+from participation.models import (
+    AuditEntry,
+    Comment,
+    Proposal,
+    Report,
+    Support,
+    User,
+    UserSession,
+    utcnow,
+)
+from tests.conftest import TEST_PASSWORD, open_session
 
 
 def checkbox(page: str) -> str:
@@ -32,7 +42,7 @@ def test_erasure_deletes_personal_data(create_user, create_neighbourhood):
         pending_email="anne.new@example.org",
         blocked_reason="Insultes",
     )
-    nonce = user.session_nonce
+    open_session(user)
     services.erase_account(user, TEST_PASSWORD)
     db.session.commit()
     user = fetch(User, user.id)
@@ -42,18 +52,17 @@ def test_erasure_deletes_personal_data(create_user, create_neighbourhood):
     assert user.neighbourhood_id is None and user.locale is None
     assert user.blocked_reason is None
     assert user.erased_at is not None
-    assert user.session_nonce != nonce
+    assert db.session.scalar(select(func.count()).select_from(UserSession)) == 0
     assert not user.is_active
     assert fetch(User, user.id) is not None
 
 
-def test_contributions_stay_and_supports_are_unlinked_but_counted(
-    create_user, create_proposal, create_support, create_comment, create_report
+def test_contributions_and_reports_stay_without_the_person(
+    create_user, create_proposal, create_comment, create_report
 ):
     user = create_user()
     mine = create_proposal(author=user)
     theirs = create_proposal()
-    support = create_support(theirs, user)
     comment = create_comment(theirs, user)
     report = create_report(user, proposal=theirs)
     services.erase_account(user, TEST_PASSWORD)
@@ -61,9 +70,48 @@ def test_contributions_stay_and_supports_are_unlinked_but_counted(
 
     assert fetch(Proposal, mine.id).author_id == user.id
     assert fetch(Comment, comment.id).author_id == user.id
-    assert fetch(Support, support.id).user_id is None
-    assert fetch(Proposal, theirs.id).support_count == 1
     assert fetch(Report, report.id).reporter_id is None
+
+
+def test_supports_of_an_open_vote_are_taken_back(
+    create_user, create_round, create_pillar, create_proposal, create_support
+):
+    user = create_user()
+    pillar = create_pillar()
+    collecting = create_proposal(round=create_round(pillars=[pillar], phase="collecting"))
+    voting = create_proposal(round=create_round(pillars=[pillar], phase="voting"))
+    kept = create_support(voting, create_user())
+    taken_back = [create_support(collecting, user).id, create_support(voting, user).id]
+    assert services.supports_withdrawn_by_erasure(user) == 2
+
+    services.erase_account(user, TEST_PASSWORD)
+    db.session.commit()
+
+    assert all(fetch(Support, support_id) is None for support_id in taken_back)
+    assert fetch(Proposal, collecting.id).support_count == 0
+    assert fetch(Proposal, voting.id).support_count == 1
+    assert fetch(Support, kept.id) is not None
+
+
+def test_supports_of_a_closed_vote_stay_counted_anonymously(
+    create_user, create_round, create_pillar, create_proposal, create_support
+):
+    user = create_user()
+    pillar = create_pillar()
+    decided = create_proposal(round=create_round(pillars=[pillar], phase="deliberation"))
+    archived = create_proposal(round=create_round(pillars=[pillar], phase="closed"))
+    supports = [create_support(decided, user), create_support(archived, user)]
+    assert services.supports_withdrawn_by_erasure(user) == 0
+
+    services.erase_account(user, TEST_PASSWORD)
+    db.session.commit()
+
+    for support, proposal in zip(supports, (decided, archived), strict=True):
+        kept = fetch(Support, support.id)
+        assert kept is not None and kept.user_id is None
+        assert fetch(Proposal, proposal.id).support_count == 1
+    (entry,) = db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "account.erase"))
+    assert entry.target_id == user.id and entry.after == {"supports_withdrawn": 0}
 
 
 def test_wrong_password_erases_nothing(create_user, create_proposal, create_support):
@@ -125,6 +173,32 @@ def test_page_explains_what_happens(client, create_user, sign_in):
     assert "stay counted" in page
     assert "cannot be undone" in page
     assert 'href="/me/data.json"' in page
+
+
+def test_page_says_how_many_supports_an_erasure_takes_back(
+    client, create_user, create_round, create_pillar, create_proposal, create_support, sign_in
+):
+    user = create_user()
+    pillar = create_pillar()
+    for phase in ("collecting", "voting", "deliberation"):
+        create_support(create_proposal(round=create_round(pillars=[pillar], phase=phase)), user)
+    sign_in(user)
+    client.post("/language", data={"locale": "en", "next": "/"})
+    page = client.get("/me/erase").text
+    assert "2 of your supports are in votes that are still open: they are taken back" in page
+    assert "Supports given in a vote that is over stay counted" in page
+
+
+def test_page_says_nothing_is_taken_back_without_an_open_vote(
+    client, create_user, create_round, create_pillar, create_proposal, create_support, sign_in
+):
+    user = create_user()
+    create_support(create_proposal(round=create_round(phase="closed")), user)
+    sign_in(user)
+    client.post("/language", data={"locale": "en", "next": "/"})
+    page = client.get("/me/erase").text
+    assert "taken back" not in page
+    assert "stay counted" in page
 
 
 def test_erasure_signs_out_every_session(app, client, create_user, sign_in):
@@ -197,7 +271,8 @@ def test_last_administrator_is_told_and_not_erased(client, create_user, sign_in)
     assert "last administrator" in page.text
     assert 'name="current_password"' not in page.text
     response = client.post("/me/erase", data={"current_password": TEST_PASSWORD, "confirm": "y"})
-    assert response.status_code == 400
+    assert response.status_code == 403
+    assert "last administrator" in response.text
     assert fetch(User, admin.id).erased_at is None
 
 
@@ -206,7 +281,7 @@ def test_erasure_is_rate_limited(app_factory, create_user):
     client = app.test_client()
     user = create_user()
     with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
+        session["_user_id"] = open_session(user)
     statuses = [
         client.post(
             "/me/erase", data={"current_password": "wrong password!", "confirm": "y"}
@@ -216,3 +291,44 @@ def test_erasure_is_rate_limited(app_factory, create_user):
     assert statuses[:5] == [400] * 5
     assert statuses[-1] == 429
     assert fetch(User, user.id).erased_at is None
+
+
+def test_signing_up_again_after_an_erasure_does_not_add_a_support(client, create_proposal, outbox):
+    """One address: sign up, support, erase, sign up again, support again, three times over.
+    The proposal still has one support, not four."""
+    proposal = create_proposal()
+    support_url = f"/rounds/{proposal.round.slug}/proposals/{proposal.number}/support"
+
+    def join_and_support():
+        client.post(
+            "/sign-up",
+            data={
+                "email": "anne@example.org",
+                "display_name": "Anne",
+                "password": TEST_PASSWORD,
+                "password_confirm": TEST_PASSWORD,
+                "neighbourhood_id": "",
+            },
+        )
+        body = outbox()[-1].get_body(preferencelist=("plain",)).get_content()
+        confirm = re.search(r"http://localhost(/confirm/\S+)", body).group(1)
+        assert client.get(confirm).status_code == 302
+        signed_in = client.post(
+            "/sign-in", data={"email": "anne@example.org", "password": TEST_PASSWORD}
+        )
+        assert signed_in.status_code == 302
+        assert client.post(support_url).status_code == 302
+        assert fetch(Proposal, proposal.id).support_count == 1
+
+    for _ in range(3):
+        join_and_support()
+        erased = client.post("/me/erase", data={"current_password": TEST_PASSWORD, "confirm": "y"})
+        assert erased.status_code == 302
+        assert fetch(Proposal, proposal.id).support_count == 0
+    join_and_support()
+
+    assert fetch(Proposal, proposal.id).support_count == 1
+    supports = db.session.scalars(db.select(Support).where(Support.proposal_id == proposal.id))
+    assert len(supports.all()) == 1
+    accounts = db.session.scalars(db.select(User).where(User.erased_at.is_not(None))).all()
+    assert len(accounts) == 3

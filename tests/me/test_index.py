@@ -3,6 +3,8 @@
 import pytest
 
 from participation.extensions import db
+from participation.models import utcnow
+from tests.conftest import open_session
 
 
 def test_visitor_is_sent_to_sign_in(client):
@@ -71,6 +73,43 @@ def test_query_count_does_not_grow_with_the_data(
         assert response.status_code == 200
         return counter.count
 
-    few, many = (queries_for(user_id) for user_id in [small.get_id(), large.get_id()])
+    few, many = (queries_for(user_id) for user_id in [open_session(small), open_session(large)])
     assert few == many, (few, many)
     assert many <= 12
+
+
+def test_a_merged_proposal_shows_where_it_went_and_what_became_of_it(
+    client, create_user, create_round, create_pillar, create_proposal, sign_in
+):
+    anne = create_user()
+    round_ = create_round(pillars=[create_pillar()])
+    # Anne's proposal joined another, which itself joined a third, since retained.
+    final = create_proposal(round=round_, title="Un grand parc au centre", status="retained")
+    middle = create_proposal(round=round_, title="Un parc", status="merged", merged_into=final)
+    mine = create_proposal(
+        round=round_, author=anne, title="Des arbres", status="merged", merged_into=middle
+    )
+    sign_in(anne)
+    client.post("/language", data={"locale": "en", "next": "/"})
+    page = client.get("/me").text
+    link = f'href="/rounds/{round_.slug}/proposals/{final.number}"'
+    assert link in page
+    assert f"Merged into <a {link}" in page
+    assert f"{final.code} Un grand parc au centre</a>, now: Retained." in page
+    assert f'/proposals/{middle.number}"' not in page
+    assert mine.title in page and "Merged into another proposal" in page  # its own status
+
+
+def test_a_merge_into_a_hidden_proposal_shows_no_link(
+    client, create_user, create_round, create_pillar, create_proposal, sign_in
+):
+    anne = create_user()
+    round_ = create_round(pillars=[create_pillar()])
+    hidden = create_proposal(round=round_, title="Titre masqué", hidden_at=utcnow())
+    create_proposal(round=round_, author=anne, status="merged", merged_into=hidden)
+    sign_in(anne)
+    client.post("/language", data={"locale": "en", "next": "/"})
+    page = client.get("/me").text
+    assert f"Merged into {hidden.code}, which is no longer shown to the public." in page
+    assert "Titre masqué" not in page
+    assert f'/proposals/{hidden.number}"' not in page

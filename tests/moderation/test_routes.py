@@ -1,38 +1,38 @@
 import pytest
 
 from participation.extensions import db
-from participation.models import AuditEntry, Report, Support
+from participation.models import AuditEntry, Comment, ProposalRevision, Report, Support
+from participation.text import render_markdown
+
+from .conftest import moderation_routes
 
 
-def moderation_routes(app):
-    for rule in app.url_map.iter_rules():
-        if rule.endpoint.startswith("moderation."):
-            url = rule.rule
-            for arg in rule.arguments:
-                url = url.replace(f"<int:{arg}>", "1")
-            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-                yield method, url
+def audit_count() -> int:
+    return db.session.scalar(db.select(db.func.count()).select_from(AuditEntry))
 
 
 @pytest.mark.parametrize("role", ["resident", "facilitator"])
 def test_every_moderation_route_is_forbidden_to_residents_and_facilitators(
-    app, client, create_user, sign_in, role
+    app, client, create_user, sign_in, targets, role
 ):
     sign_in(create_user(role=role))
-    routes = list(moderation_routes(app))
+    routes = list(moderation_routes(app, targets))
     assert len(routes) >= 12
     for method, url in routes:
-        response = client.open(url, method=method)
+        response = client.open(url, method=method, headers={"Accept-Language": "en"})
         assert response.status_code == 403, (method, url)
+        assert "You are not allowed to do this." in response.text, (method, url)
+    assert audit_count() == 0
 
 
-def test_every_moderation_route_sends_visitors_to_sign_in(app, client):
-    for method, url in moderation_routes(app):
+def test_every_moderation_route_sends_visitors_to_sign_in(app, client, targets):
+    for method, url in moderation_routes(app, targets):
         response = client.open(url, method=method)
         assert response.status_code == 302 and "/sign-in" in response.headers["Location"], (
             method,
             url,
         )
+    assert audit_count() == 0
 
 
 def test_audit_log_is_for_admins_only(client, create_user, sign_in):
@@ -78,6 +78,17 @@ def test_moderator_home_query_count_does_not_grow(
             if i % 4 == 0:
                 db.session.add(
                     Report(reporter_id=p.author_id, proposal_id=p.id, reason="Signalement de test")
+                )
+            if i % 5 == 1:  # a change waiting for a moderator
+                db.session.add(
+                    ProposalRevision(
+                        proposal=p,
+                        author_id=p.author_id,
+                        title=f"Idée {i} revue",
+                        body="Texte revu",
+                        body_html="<p>Texte revu</p>",
+                        pillar_id=p.pillar_id,
+                    )
                 )
         db.session.commit()
 
@@ -196,9 +207,6 @@ def test_hide_from_the_moderation_page_and_dismiss_reports(
 
 
 def test_dismiss_reports_of_several_items_at_once(client, create_user, sign_in, create_proposal):
-    from participation.models import Comment
-    from participation.text import render_markdown
-
     proposal = create_proposal()
     comment = Comment(
         proposal_id=proposal.id,
@@ -226,3 +234,28 @@ def test_dismiss_reports_of_several_items_at_once(client, create_user, sign_in, 
     )
     assert response.status_code == 302
     assert all(r.resolution == "dismissed" for r in db.session.scalars(db.select(Report)))
+
+
+def test_the_home_shows_what_the_reports_hid_automatically(
+    client, create_user, sign_in, create_proposal, app
+):
+    from datetime import timedelta
+
+    from participation.models import utcnow
+    from participation.moderation.reports import report
+
+    automatic = create_proposal(title="Caché par les signalements")
+    by_hand = create_proposal(title="Signalé seulement")
+    long_ago = utcnow() - timedelta(days=30)
+    for _ in range(3):
+        report(automatic, create_user(email_confirmed_at=long_ago), "Propos injurieux.")
+    report(by_hand, create_user(email_confirmed_at=long_ago), "Hors sujet.")
+    db.session.commit()
+    assert automatic.is_hidden and not by_hand.is_hidden
+    sign_in(create_user(role="moderator"))
+    page = client.get("/moderation/", headers={"Accept-Language": "en"}).text
+    assert "1 hidden automatically" in page
+    reports = page[page.index('id="reports-title"') :]
+    flagged = reports[: reports.index("Signalé seulement")]
+    assert "Caché par les signalements" in flagged and "Hidden automatically" in flagged
+    assert "Hidden automatically" not in reports[reports.index("Signalé seulement") :]

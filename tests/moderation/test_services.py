@@ -1,9 +1,10 @@
 import pytest
 
+from participation.deliberations import promotion
+from participation.errors import NotAllowed, ReasonRequired
 from participation.extensions import db
 from participation.models import AuditEntry, PaperSupport, ProposalStatus, Support, utcnow
-from participation.moderation import services
-from participation.proposals import errors
+from participation.moderation import errors, reports, services
 
 S = ProposalStatus
 
@@ -55,24 +56,25 @@ def test_decide_and_correct_keep_both_reasons(create_proposal, moderator, outbox
 
 
 def test_not_retained_needs_a_reason(create_proposal, moderator):
-    with pytest.raises(errors.ReasonRequired):
+    with pytest.raises(ReasonRequired):
         services.decide(create_proposal(), moderator, S.NOT_RETAINED, "")
 
 
 def test_moderators_do_not_moderate_their_own_content(create_proposal, moderator):
     proposal = create_proposal(author=moderator)
-    with pytest.raises((services.OwnContent, errors.TransitionNotAllowed)):
+    with pytest.raises(errors.OwnContent):
         services.decide(proposal, moderator, S.RETAINED, "moi")
-    with pytest.raises(services.OwnContent):
-        services.hide(proposal, moderator, "moi")
+    with pytest.raises(errors.OwnContent):
+        reports.hide(proposal, moderator, "moi")
+    assert proposal.status == "published" and not proposal.is_hidden
 
 
 def test_residents_cannot_use_moderation_services(create_proposal, create_user):
     resident = create_user()
-    with pytest.raises(errors.NotAllowed):
+    with pytest.raises(NotAllowed):
         services.publish(create_proposal(status="submitted"), resident)
-    with pytest.raises(errors.NotAllowed):
-        services.hide(create_proposal(), resident, "abus")
+    with pytest.raises(NotAllowed):
+        reports.hide(create_proposal(), resident, "abus")
 
 
 def test_no_mail_when_author_opted_out(create_proposal, create_user, moderator, outbox):
@@ -84,12 +86,12 @@ def test_no_mail_when_author_opted_out(create_proposal, create_user, moderator, 
 
 def test_hide_and_restore_with_reasons(create_proposal, moderator):
     proposal = create_proposal()
-    assert services.hide(proposal, moderator, "Propos injurieux") is True
+    assert reports.hide(proposal, moderator, "Propos injurieux") is True
     assert proposal.is_hidden and proposal.hidden_reason == "Propos injurieux"
-    assert services.hide(proposal, moderator, "encore") is False
-    with pytest.raises(errors.ReasonRequired):
-        services.restore(proposal, moderator, "")
-    assert services.restore(proposal, moderator, "Erreur de signalement") is True
+    assert reports.hide(proposal, moderator, "encore") is False
+    with pytest.raises(ReasonRequired):
+        reports.restore(proposal, moderator, "")
+    assert reports.restore(proposal, moderator, "Erreur de signalement") is True
     db.session.commit()
     assert not proposal.is_hidden and proposal.status == "published"
     assert actions() == ["proposal.hide", "proposal.restore"]
@@ -152,9 +154,9 @@ def test_merge_adds_up_paper_supports_per_workshop(create_proposal, moderator, c
     db.session.flush()
     db.session.add_all(
         [
-            PaperSupport(workshop_id=workshop.id, proposal_id=kept.id, count=4),
-            PaperSupport(workshop_id=workshop.id, proposal_id=dup.id, count=3),
-            PaperSupport(workshop_id=other.id, proposal_id=dup.id, count=2),
+            PaperSupport(workshop_id=workshop.id, proposal_id=kept.id, count=4, sheet_count=4),
+            PaperSupport(workshop_id=workshop.id, proposal_id=dup.id, count=3, sheet_count=3),
+            PaperSupport(workshop_id=other.id, proposal_id=dup.id, count=2, sheet_count=2),
         ]
     )
     db.session.commit()
@@ -170,7 +172,7 @@ def test_merge_is_all_or_nothing(create_proposal, create_round, create_pillar, m
     kept = create_proposal()
     fine = create_proposal(round=kept.round)
     elsewhere = create_proposal()  # another round
-    with pytest.raises(services.MergeNotPossible):
+    with pytest.raises(errors.MergeNotPossible):
         services.merge(kept, [fine, elsewhere], moderator)
     db.session.rollback()
     db.session.refresh(fine)
@@ -184,33 +186,33 @@ def test_promote_retained_proposals_into_a_deliberation(create_proposal, moderat
     second = create_proposal(round=first.round)
     for p in (first, second):
         services.decide(p, moderator, S.RETAINED, "Oui")
-    session = services.create_council_session(
+    session = promotion.create_council_session(
         moderator, date(2027, 3, 1), "Conseil municipal", first.round_id
     )
-    number = services.next_deliberation_number(session.id)
-    deliberation = services.promote(
+    number = promotion.next_deliberation_number(session.id)
+    deliberation = promotion.promote(
         [first, second],
         moderator,
-        services.DeliberationInput(session.id, number, first.pillar_id, "Un plan vélo", "Texte"),
+        promotion.DeliberationInput(session.id, number, first.pillar_id, "Un plan vélo", "Texte"),
     )
     db.session.commit()
     assert number == 1
     assert {p.status for p in deliberation.proposals} == {"promoted"}
     assert first.deliberation_id == deliberation.id
-    with pytest.raises(services.PromotionNotPossible):
-        services.promote(
+    with pytest.raises(promotion.PromotionNotPossible):
+        promotion.promote(
             [create_proposal()],
             moderator,
-            services.DeliberationInput(session.id, 2, first.pillar_id, "x"),
+            promotion.DeliberationInput(session.id, 2, first.pillar_id, "x"),
         )
     db.session.rollback()
     third = create_proposal(round=first.round)
     services.decide(third, moderator, S.RETAINED, None)
-    with pytest.raises(services.NumberTaken):
-        services.promote(
+    with pytest.raises(promotion.NumberTaken):
+        promotion.promote(
             [third],
             moderator,
-            services.DeliberationInput(session.id, 1, first.pillar_id, "Doublon"),
+            promotion.DeliberationInput(session.id, 1, first.pillar_id, "Doublon"),
         )
 
 
@@ -220,9 +222,9 @@ def test_block_and_unblock(create_user, moderator):
     assert resident.is_blocked and resident.blocked_reason == "Spam répété"
     services.unblock(resident, moderator)
     assert not resident.is_blocked
-    with pytest.raises(services.BlockNotAllowed):
+    with pytest.raises(errors.BlockNotAllowed):
         services.block(create_user(role="moderator"), moderator, "non")
-    with pytest.raises(services.BlockNotAllowed):
+    with pytest.raises(errors.BlockNotAllowed):
         services.block(moderator, moderator, "moi")
     services.block(create_user(role="moderator"), create_user(role="admin"), "admin peut")
 
@@ -241,3 +243,22 @@ def test_audit_log_is_append_only(create_proposal, moderator):
     with pytest.raises(AuditLogIsAppendOnly):
         db.session.commit()
     db.session.rollback()
+
+
+def test_merge_never_gives_the_kept_proposals_author_a_support_of_their_own(
+    create_proposal, create_user, moderator
+):
+    kept = create_proposal(title="Des bancs au parc")
+    dup = create_proposal(round=kept.round, title="Plus de bancs au parc")
+    neighbour = create_user()
+    add_support(dup, kept.author)  # before the merge, a support of somebody else's proposal
+    add_support(dup, neighbour)
+    services.merge(kept, [dup], moderator, "Même idée")
+    db.session.commit()
+    rows = db.session.scalars(db.select(Support).where(Support.proposal_id == kept.id)).all()
+    assert [(r.user_id, r.merged_from_id) for r in rows] == [(neighbour.id, dup.id)]
+    db.session.refresh(kept)
+    db.session.refresh(dup)
+    assert (kept.support_count, dup.support_count) == (1, 0)
+    # Their support of the duplicate does not stay behind on it either.
+    assert db.session.scalar(db.select(db.func.count()).select_from(Support)) == 1

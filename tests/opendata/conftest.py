@@ -113,8 +113,8 @@ def round_data(
     add_support(hidden, carol)
     db.session.add_all(
         [
-            PaperSupport(workshop=workshop, proposal=online, count=5),
-            PaperSupport(workshop=workshop, proposal=paper, count=3),
+            PaperSupport(workshop=workshop, proposal=online, count=5, sheet_count=5),
+            PaperSupport(workshop=workshop, proposal=paper, count=3, sheet_count=3),
         ]
     )
     online.paper_support_count = 5

@@ -91,6 +91,27 @@ def test_weeks_and_masterplan(client, round_data):
     }
 
 
+def test_the_api_publishes_the_figures_of_the_page(client, round_data):
+    html = page(client, round_data.round)
+    data = client.get(f"/api/v1/rounds/{round_data.round.slug}/statistics").get_json()
+    assert {
+        t["pillar"]["name_en"]: [
+            str(t["proposals"]),
+            str(t["online_supports"] + t["paper_supports"]),
+            str(t["comments"]),
+        ]
+        for t in data["by_pillar"]
+    } == rows(html, "chart-pillar-table")
+    channels = rows(html, "chart-channel-table")
+    assert [
+        [str(data["by_channel"][channel][kind]) for channel in ("online", "workshop")]
+        for kind in ("proposals", "comments", "supports")
+    ] == [channels["Proposals"], channels["Comments"], channels["Supports"]]
+    contributors = data["contributors"]
+    assert f'id="stat-contributors">{contributors}</span>' in html
+    assert data["masterplan"] == {"project": 0, "in_progress": 1, "done": 1}
+
+
 def test_page_in_french_draws_accessible_charts(client, round_data):
     html = page(client, round_data.round, "fr")
     assert html.count('role="img"') == 5

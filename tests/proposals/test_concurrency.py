@@ -26,16 +26,12 @@ def _run_as(app, user_id, proposal_id, actions, barrier):
         for action in actions:
             user = db.session.get(User, user_id)
             proposal = db.session.get(Proposal, proposal_id)
-            try:
-                if action == "support":
-                    support(proposal, user)
-                else:
-                    withdraw_support(proposal, user)
-                db.session.commit()
-                outcomes.append(action)
-            except errors.AlreadySupported:
-                db.session.rollback()
-                outcomes.append("duplicate")
+            if action == "support":
+                changed = support(proposal, user)
+            else:
+                changed = withdraw_support(proposal, user)
+            db.session.commit()
+            outcomes.append(action if changed else "unchanged")
         db.session.remove()
     return outcomes
 

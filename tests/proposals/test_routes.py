@@ -1,7 +1,12 @@
+import io
+import json
+import re
+import zipfile
+
 import pytest
 
 from participation.extensions import db
-from participation.models import Proposal, Support, utcnow
+from participation.models import Proposal, ProposalRevision, Support, utcnow
 
 TEXT = "Installer des abris à vélos sécurisés près de la gare et des écoles du centre."
 
@@ -76,10 +81,12 @@ def test_blocked_resident_reads_but_cannot_post(
     sign_in(create_user(blocked_at=utcnow()))
     assert client.get(url(round_, str(proposal.number))).status_code == 200
     response = client.post(url(round_, "new"), data=form(round_))
-    assert response.status_code == 400
+    assert response.status_code == 403
+    assert "Your account is blocked: you can read, but not post." in response.text
     assert db.session.scalar(db.select(db.func.count()).select_from(Proposal)) == 1
     response = client.post(url(round_, f"{proposal.number}/support"))
-    assert response.status_code == 302
+    assert response.status_code == 403
+    assert "Your account is blocked: you can read, but not post." in response.text
     assert db.session.scalar(db.select(db.func.count()).select_from(Support)) == 0
 
 
@@ -90,6 +97,18 @@ def test_closed_phase_says_so(client, create_round, create_pillar, create_user, 
     assert response.status_code == 200
     assert "phase" in response.text.lower()
     assert "<textarea" not in response.text
+
+
+def test_a_proposal_sent_as_the_phase_closes_keeps_its_text(
+    client, create_round, create_pillar, create_user, sign_in
+):
+    closed = create_round(phase="closed", pillars=[create_pillar()])
+    sign_in(create_user())
+    response = client.post(url(closed, "new"), data=form(closed))
+    assert response.status_code == 409
+    assert "phase" in response.text.lower()
+    assert 'value="Des abris à vélos"' in response.text
+    assert db.session.scalar(db.select(db.func.count()).select_from(Proposal)) == 0
 
 
 def test_support_without_javascript_and_with_json(
@@ -132,6 +151,10 @@ def test_edit_is_for_the_author_only(client, round_, create_proposal, create_use
     proposal = create_proposal(round=round_)
     sign_in(create_user())
     assert client.get(url(round_, f"{proposal.number}/edit")).status_code == 403
+    refused = client.post(
+        url(round_, f"{proposal.number}/edit"), data=form(round_, title="Un titre détourné")
+    )
+    assert refused.status_code == 403 and "Only its author can do this." in refused.text
     sign_in(proposal.author)
     response = client.post(
         url(round_, f"{proposal.number}/edit"), data=form(round_, title="Un titre corrigé")
@@ -139,8 +162,116 @@ def test_edit_is_for_the_author_only(client, round_, create_proposal, create_use
     assert response.status_code == 302
     db.session.refresh(proposal)
     assert proposal.title == "Un titre corrigé"
-    trail = client.get(url(round_, str(proposal.number))).text
-    assert "Une proposition d&#39;essai" in trail or "Une proposition d'essai" in trail
+    page = client.get(url(round_, str(proposal.number))).text
+    assert "Your changes are saved." in page
+    assert "Un titre corrigé" in page and "Edited by its author" in page
+
+
+def edited_proposal(client, round_, create_proposal, sign_in, **fields):
+    """A proposal whose author changed its title from "Des bancs au parc" (public at once)."""
+    proposal = create_proposal(round=round_, title="Des bancs au parc", **fields)
+    sign_in(proposal.author)
+    response = client.post(
+        url(round_, f"{proposal.number}/edit"), data=form(round_, title="Des bancs à l'ombre")
+    )
+    assert response.status_code == 302
+    return proposal
+
+
+def test_previous_texts_are_for_moderators_only(
+    app, client, round_, create_proposal, create_user, sign_in
+):
+    proposal = edited_proposal(client, round_, create_proposal, sign_in)
+    path = url(round_, str(proposal.number))
+    author_page = client.get(path).text
+    visitor = app.test_client()
+    visitor_page = visitor.get(path, headers={"Accept-Language": "en"}).text
+    for page in (author_page, visitor_page):
+        assert "Edited by its author" in page  # the public trail says that it changed…
+        assert "Des bancs au parc" not in page  # …not what it said before
+        assert "Text before this change" not in page
+    sign_in(create_user(role="moderator"))
+    moderator_page = client.get(path).text
+    assert "Text before this change" in moderator_page
+    assert "Des bancs au parc" in moderator_page
+
+
+def test_the_api_and_open_data_carry_neither_previous_nor_waiting_texts(
+    app, client, round_, create_proposal, sign_in
+):
+    edited = edited_proposal(client, round_, create_proposal, sign_in)
+    round_.premoderation = True
+    db.session.commit()
+    waiting = create_proposal(round=round_, title="Un square fleuri")
+    sign_in(waiting.author)
+    client.post(
+        url(round_, f"{waiting.number}/edit"), data=form(round_, title="Un square en friche")
+    )
+    visitor = app.test_client()
+    download = visitor.get(f"/rounds/{round_.slug}/open-data.zip")
+    assert download.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(download.data))
+    files = [archive.read(name).decode("utf-8-sig") for name in archive.namelist()]
+    assert any("Un square fleuri" in text for text in files)  # the zip has the proposals
+    answers = [visitor.get(f"/api/v1/proposals/{p.id}") for p in (edited, waiting)]
+    answers.append(visitor.get(f"/api/v1/proposals?round={round_.slug}"))
+    assert all(answer.status_code == 200 for answer in answers)
+    api = [json.dumps(answer.json, ensure_ascii=False) for answer in answers]
+    assert "Des bancs à l'ombre" in api[0] and "Un square fleuri" in api[1]
+    for text in api + files:
+        assert "Des bancs au parc" not in text and "Un square en friche" not in text
+
+
+def test_in_a_premoderated_round_an_edit_waits_and_the_published_text_stays(
+    app, client, create_round, create_pillar, create_proposal, create_user, sign_in
+):
+    round_ = create_round(pillars=[create_pillar()], premoderation=True)
+    proposal = create_proposal(round=round_, title="Des bancs au parc")
+    path = url(round_, str(proposal.number))
+    sign_in(proposal.author)
+    response = client.post(
+        url(round_, f"{proposal.number}/edit"), data=form(round_, title="Des bancs partout")
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Proposal, proposal.id).title == "Des bancs au parc"
+
+    # The public reads the published text, and nothing of the waiting one.
+    visitor = app.test_client()
+    for page in (
+        visitor.get(path, headers={"Accept-Language": "en"}).text,
+        visitor.get(url(round_), headers={"Accept-Language": "en"}).text,
+    ):
+        assert "Des bancs au parc" in page
+        assert "Des bancs partout" not in page and "awaits moderation" not in page
+
+    # The author is told that the change waits, and finds it in the edit form.
+    page = client.get(path).text
+    assert "will replace the published text once a moderator has checked them" in page
+    assert re.search(r'<h1 id="proposal-title"[^>]*>Des bancs au parc</h1>', page)
+    assert 'id="waiting-change"' in page and "awaits moderation" in page
+    edit_page = client.get(url(round_, f"{proposal.number}/edit")).text
+    assert 'id="waiting-change"' in edit_page
+    assert 'value="Des bancs partout"' in edit_page
+
+    # A second change replaces the waiting one.
+    response = client.post(
+        url(round_, f"{proposal.number}/edit"), data=form(round_, title="Des bancs et des arbres")
+    )
+    assert response.status_code == 302
+    page = client.get(path).text
+    assert "in place of those that were waiting" in page
+    revisions = db.session.scalars(db.select(ProposalRevision)).all()
+    assert [r.title for r in revisions] == ["Des bancs et des arbres"]
+    assert (
+        'value="Des bancs et des arbres"' in client.get(url(round_, f"{proposal.number}/edit")).text
+    )
+
+    # Moderators see that a change waits; another resident does not.
+    sign_in(create_user())
+    assert 'id="waiting-change"' not in client.get(path).text
+    sign_in(create_user(role="moderator"))
+    assert 'id="waiting-change"' in client.get(path).text
 
 
 def test_withdraw_needs_a_reason(client, round_, create_proposal, sign_in):

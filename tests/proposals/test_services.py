@@ -2,8 +2,9 @@ from datetime import timedelta
 
 import pytest
 
+from participation import errors as core_errors
 from participation.extensions import db
-from participation.models import ProposalEvent, utcnow
+from participation.models import ProposalEvent, ProposalRevision, utcnow
 from participation.proposals import errors
 from participation.proposals.services import (
     ProposalFilters,
@@ -64,19 +65,19 @@ def test_numbers_follow_each_other_per_round(open_round, create_round, create_us
 @pytest.mark.parametrize("phase", ["upcoming", "voting", "deliberation", "closed"])
 def test_submit_refused_outside_collection(create_round, create_pillar, create_user, phase):
     round_ = create_round(phase=phase, pillars=[create_pillar()])
-    with pytest.raises(errors.PhaseClosed):
+    with pytest.raises(core_errors.PhaseClosed):
         submit_proposal(create_user(), round_, data(round_))
 
 
 def test_submit_refused_for_blocked_or_unconfirmed(open_round, create_user):
-    with pytest.raises(errors.AccountBlocked):
+    with pytest.raises(core_errors.AccountBlocked):
         submit_proposal(create_user(blocked_at=utcnow()), open_round, data(open_round))
-    with pytest.raises(errors.EmailNotConfirmed):
+    with pytest.raises(core_errors.EmailNotConfirmed):
         submit_proposal(create_user(confirmed=False), open_round, data(open_round))
 
 
 def test_submit_refused_for_a_pillar_outside_the_round(open_round, create_user, create_pillar):
-    with pytest.raises(errors.ParticipationError):
+    with pytest.raises(core_errors.ParticipationError):
         submit_proposal(create_user(), open_round, data(open_round, pillar_id=create_pillar().id))
 
 
@@ -95,7 +96,7 @@ def test_author_edits_until_first_support_and_trail_keeps_old_text(open_round, c
 
 def test_only_the_author_edits(open_round, create_user):
     proposal = submit_proposal(create_user(), open_round, data(open_round))
-    with pytest.raises(errors.NotAllowed):
+    with pytest.raises(core_errors.NotAllowed):
         edit_proposal(proposal, create_user(), data(open_round, title="Piratage du titre"))
 
 
@@ -113,7 +114,7 @@ def test_edit_refused_after_a_moderator_decision(open_round, create_user):
 def test_withdraw_with_reason_before_a_decision_only(open_round, create_user):
     author = create_user()
     proposal = submit_proposal(author, open_round, data(open_round))
-    with pytest.raises(errors.TransitionNotAllowed):
+    with pytest.raises(errors.NotOwnProposal):
         withdraw_proposal(proposal, create_user(), "pas à moi")
     withdraw_proposal(proposal, author, "Doublon de ma voisine")
     assert proposal.status == "withdrawn"
@@ -176,3 +177,93 @@ def test_published_at_orders_newest(open_round, create_proposal):
             browse_query(open_round, ProposalFilters(sort="newest"))
         ).unique()
     ] == [new.id, old.id]
+
+
+# --- changes to a published proposal of a pre-moderated round --------------------------------
+
+
+@pytest.fixture
+def premoderated(open_round, create_user):
+    """A proposal published by a moderator in a pre-moderated round, and its author."""
+    from participation.models import ProposalStatus
+    from participation.proposals import state
+
+    open_round.premoderation = True
+    author = create_user()
+    proposal = submit_proposal(author, open_round, data(open_round))
+    state.transition(proposal, ProposalStatus.PUBLISHED, create_user(role="moderator"))
+    db.session.commit()
+    return proposal, author
+
+
+def test_a_change_to_a_published_proposal_waits_for_a_moderator(premoderated, open_round):
+    proposal, author = premoderated
+    published_html = proposal.body_html
+    changed = data(
+        open_round,
+        title="Des vergers partout",
+        body=TEXT + " Et des ruches.",
+        pillar_id=open_round.pillars[1].id,
+    )
+    assert edit_proposal(proposal, author, changed) is False
+    db.session.commit()
+    db.session.expire_all()
+    # What the public reads has not changed…
+    assert (proposal.title, proposal.body_html) == ("Des vergers dans les écoles", published_html)
+    assert proposal.pillar_id == open_round.pillars[0].id
+    assert proposal.is_visible and proposal.status == "published"
+    # …the change waits beside it, and the public trail does not mention it.
+    revision = proposal.revision
+    assert (revision.title, revision.pillar_id, revision.author_id) == (
+        "Des vergers partout",
+        open_round.pillars[1].id,
+        author.id,
+    )
+    assert "ruches" in revision.body_html
+    proposed = [e for e in proposal.events if e.kind == "edit_proposed"]
+    assert len(proposed) == 1 and proposed[0].is_public is False
+    assert not [e for e in proposal.events if e.kind == "edited"]
+
+
+def test_a_second_change_replaces_the_waiting_one(premoderated, open_round):
+    proposal, author = premoderated
+    edit_proposal(proposal, author, data(open_round, title="Des vergers partout"))
+    db.session.commit()
+    second = data(open_round, title="Des vergers et des haies")
+    assert edit_proposal(proposal, author, second) is False
+    db.session.commit()
+    revisions = db.session.scalars(db.select(ProposalRevision)).all()
+    assert [(r.proposal_id, r.title) for r in revisions] == [
+        (proposal.id, "Des vergers et des haies")
+    ]
+    assert proposal.title == "Des vergers dans les écoles"
+
+
+def test_before_publication_the_author_edits_the_text_itself(open_round, create_user):
+    open_round.premoderation = True
+    author = create_user()
+    proposal = submit_proposal(author, open_round, data(open_round))
+    assert edit_proposal(proposal, author, data(open_round, title="Des vergers partout")) is True
+    assert proposal.title == "Des vergers partout" and proposal.revision is None
+
+
+def test_without_premoderation_any_more_a_change_is_public_and_the_waiting_one_goes(
+    premoderated, open_round
+):
+    proposal, author = premoderated
+    edit_proposal(proposal, author, data(open_round, title="Des vergers partout"))
+    open_round.premoderation = False
+    db.session.commit()
+    assert edit_proposal(proposal, author, data(open_round, title="Des vergers et des haies"))
+    db.session.commit()
+    assert proposal.title == "Des vergers et des haies"
+    assert db.session.scalar(db.select(db.func.count()).select_from(ProposalRevision)) == 0
+
+
+def test_withdrawing_a_proposal_withdraws_its_waiting_change(premoderated, open_round):
+    proposal, author = premoderated
+    edit_proposal(proposal, author, data(open_round, title="Des vergers partout"))
+    withdraw_proposal(proposal, author, "Je préfère retirer")
+    db.session.commit()
+    assert proposal.status == "withdrawn" and proposal.title == "Des vergers dans les écoles"
+    assert db.session.scalar(db.select(db.func.count()).select_from(ProposalRevision)) == 0

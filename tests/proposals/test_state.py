@@ -4,6 +4,7 @@ import itertools
 
 import pytest
 
+from participation.errors import ReasonRequired
 from participation.models import ProposalStatus, Role
 from participation.proposals import errors, state
 
@@ -71,10 +72,10 @@ def test_transition_records_a_dated_public_trail_entry(create_proposal, people):
 
 def test_reason_is_required_where_the_table_says_so(create_proposal, people):
     proposal = create_proposal()
-    with pytest.raises(errors.ReasonRequired):
+    with pytest.raises(ReasonRequired):
         state.transition(proposal, S.NOT_RETAINED, people["moderator"], "  ")
     assert proposal.status == "published"
-    with pytest.raises(errors.ReasonRequired):
+    with pytest.raises(ReasonRequired):
         state.transition(proposal, S.WITHDRAWN, proposal.author, "")
 
 

@@ -1,5 +1,6 @@
 import pytest
 
+from participation import errors as core_errors
 from participation.extensions import db
 from participation.models import Support
 from participation.proposals import errors
@@ -19,9 +20,10 @@ def test_support_once_and_take_it_back(create_proposal, create_user):
     db.session.commit()
     assert proposal.support_count == 1 and count_rows(proposal) == 1
     assert proposal.locked_at is not None
-    with pytest.raises(errors.AlreadySupported):
-        support(proposal, resident)
-    db.session.rollback()
+    # A second click changes nothing: the database holds one support.
+    assert support(proposal, resident) is False
+    db.session.commit()
+    assert proposal.support_count == 1 and count_rows(proposal) == 1
     assert withdraw_support(proposal, resident) is True
     assert withdraw_support(proposal, resident) is False
     db.session.commit()
@@ -51,10 +53,19 @@ def test_cannot_support_own_proposal(create_proposal):
         support(proposal, proposal.author)
 
 
-@pytest.mark.parametrize("status", ["submitted", "withdrawn", "not_retained", "retained"])
+@pytest.mark.parametrize("status", ["withdrawn", "not_retained", "retained", "promoted"])
 def test_only_published_proposals_take_supports(create_proposal, create_user, status):
-    with pytest.raises(errors.ParticipationError):
-        support(create_proposal(status=status), create_user())
+    proposal = create_proposal(status=status)
+    with pytest.raises(errors.NotSupportable):
+        support(proposal, create_user())
+    assert count_rows(proposal) == 0
+
+
+def test_a_proposal_awaiting_moderation_is_not_found_by_supporters(create_proposal, create_user):
+    proposal = create_proposal(status="submitted")
+    with pytest.raises(core_errors.NotFound):
+        support(proposal, create_user())
+    assert count_rows(proposal) == 0
 
 
 @pytest.mark.parametrize("phase", ["upcoming", "deliberation", "closed"])
@@ -63,9 +74,9 @@ def test_supports_closed_outside_collection_and_voting(
 ):
     round_ = create_round(phase=phase, pillars=[create_pillar()])
     proposal = create_proposal(round=round_)
-    with pytest.raises(errors.PhaseClosed):
+    with pytest.raises(core_errors.PhaseClosed):
         support(proposal, create_user())
-    with pytest.raises(errors.PhaseClosed):
+    with pytest.raises(core_errors.PhaseClosed):
         withdraw_support(proposal, create_user())
 
 
@@ -93,7 +104,7 @@ def test_cap_per_round(create_round, create_pillar, create_proposal, create_user
 def test_blocked_resident_cannot_support(create_proposal, create_user):
     from participation.models import utcnow
 
-    with pytest.raises(errors.AccountBlocked):
+    with pytest.raises(core_errors.AccountBlocked):
         support(create_proposal(), create_user(blocked_at=utcnow()))
 
 
@@ -115,9 +126,9 @@ def test_nothing_is_accepted_in_a_gap_between_collection_and_vote(
     )
     assert round_.phase.value == "voting"
     proposal = create_proposal(round=round_)
-    with pytest.raises(errors.PhaseClosed):
+    with pytest.raises(core_errors.PhaseClosed):
         support(proposal, create_user())
-    with pytest.raises(errors.PhaseClosed):
+    with pytest.raises(core_errors.PhaseClosed):
         submit_proposal(
             create_user(),
             round_,

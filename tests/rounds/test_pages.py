@@ -238,6 +238,23 @@ def test_round_page_explains_its_rules(client, round_in):
     assert "Each resident can support as many proposals as they wish, once each." in text
 
 
+def test_round_page_describes_its_workshops_rules(client, round_in):
+    text = page(client, f"/rounds/{round_in('collecting', stickers_per_person=3).slug}")
+    workshops = re.search(
+        r'<section aria-labelledby="round-workshops-title".*?</section>', text, re.S
+    )
+    workshops = " ".join(workshops.group(0).split())
+    assert "Workshops can be held until" in workshops
+    assert "or within 14 days after the workshop." in workshops
+    assert "Each participant receives 3 stickers to vote with." in workshops
+
+    closed = round_in("closed", paper_grace_days=0, stickers_per_person=1)
+    text = " ".join(page(client, f"/rounds/{closed.slug}").split())
+    assert "The workshops phase ended on" in text
+    assert "What came back on paper is typed in during the workshops phase." in text
+    assert "Each participant receives 1 sticker to vote with." in text
+
+
 def test_description_is_rendered_as_safe_markdown(client, round_in):
     round_ = round_in(
         "collecting", description="Proposez vos **idées**.\n\n<script>alert(1)</script>"

@@ -1,5 +1,6 @@
 """Administrators create and edit consultation rounds; nobody else can."""
 
+import re
 from datetime import datetime
 from html import unescape
 
@@ -42,6 +43,8 @@ def form(pillars, **fields):
         "pillar_ids": [str(p.id) for p in pillars],
         "support_cap": "10",
         "premoderation": "y",
+        "paper_grace_days": "14",
+        "stickers_per_person": "5",
     }
     values.update(fields)
     return {name: value for name, value in values.items() if value is not None}
@@ -67,6 +70,11 @@ def test_admin_sees_an_accessible_creation_form(client, admin, pillars):
     )
     assert f'<label for="pillar_ids-0">{pillars[0].name_en}</label>' in text
     assert 'id="support_cap"' in text and 'type="number"' in text
+    # The workshop rules, with their defaults.
+    assert '<label for="paper_grace_days">Days to type in paper after a workshop' in text
+    assert re.search(r'<input[^>]*id="paper_grace_days"[^>]*value="14"', text)
+    assert '<label for="stickers_per_person">Stickers per workshop participant' in text
+    assert re.search(r'<input[^>]*id="stickers_per_person"[^>]*value="5"', text)
 
 
 def test_admin_creates_a_round_with_its_calendar_in_paris_time(client, admin, pillars):
@@ -148,6 +156,37 @@ def test_admin_edits_a_round_shown_in_paris_time(client, admin, pillars, create_
     assert round_.vote_ends_at == datetime(2026, 5, 31, 16, 0)
     assert round_.deliberation_ends_at is None
     assert round_.pillars == pillars and round_.support_cap == 3 and not round_.premoderation
+
+
+def test_admin_sets_the_paper_grace_period_and_the_stickers_per_person(
+    client, admin, pillars, create_round
+):
+    round_ = create_round(pillars=pillars)
+    data = form(pillars, paper_grace_days="30", stickers_per_person="8")
+    response = client.post(f"/rounds/{round_.slug}/edit", data=data, headers=EN)
+    assert response.status_code == 302
+    db.session.refresh(round_)
+    assert (round_.paper_grace_days, round_.stickers_per_person) == (30, 8)
+    page = client.get(f"/rounds/{round_.slug}/edit", headers=EN).text
+    assert re.search(r'<input[^>]*id="paper_grace_days"[^>]*value="30"', page)
+
+
+@pytest.mark.parametrize(
+    ("fields", "name", "message"),
+    [
+        ({"paper_grace_days": "366"}, "paper_grace_days", "between 0 and 365"),
+        ({"paper_grace_days": "-1"}, "paper_grace_days", "between 0 and 365"),
+        ({"paper_grace_days": ""}, "paper_grace_days", "between 0 and 365"),
+        ({"stickers_per_person": "0"}, "stickers_per_person", "between 1 and 100"),
+        ({"stickers_per_person": "101"}, "stickers_per_person", "between 1 and 100"),
+    ],
+)
+def test_workshop_rules_out_of_range_are_told(client, admin, pillars, fields, name, message):
+    response = client.post("/rounds/new", data=form(pillars, **fields), headers=EN)
+    assert response.status_code == 400
+    error = re.search(rf'<p class="field-error" id="{name}-error">([^<]*)</p>', response.text)
+    assert error and message in error.group(1)
+    assert count_rounds() == 0
 
 
 @pytest.mark.parametrize("role", [Role.RESIDENT, Role.FACILITATOR, Role.MODERATOR])

@@ -6,6 +6,7 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
+from participation.errors import NotAllowed
 from participation.extensions import db
 from participation.models import AuditEntry, Role, Round, RoundPhase, utcnow
 from participation.rounds import services
@@ -183,6 +184,27 @@ def test_a_consistent_round_breaks_no_rule():
             "support_cap",
             "The cap must be at least 1, or left empty for no cap.",
         ),
+        ({"paper_grace_days": -1}, "paper_grace_days", "Enter a number of days between 0 and 365."),
+        (
+            {"paper_grace_days": 366},
+            "paper_grace_days",
+            "Enter a number of days between 0 and 365.",
+        ),
+        (
+            {"paper_grace_days": None},
+            "paper_grace_days",
+            "Enter a number of days between 0 and 365.",
+        ),
+        (
+            {"stickers_per_person": 0},
+            "stickers_per_person",
+            "Enter a number of stickers between 1 and 100.",
+        ),
+        (
+            {"stickers_per_person": 101},
+            "stickers_per_person",
+            "Enter a number of stickers between 1 and 100.",
+        ),
         ({"title": "  "}, "title", "Give the round a title."),
         ({"title": "x" * 201}, "title", "The title has at most 200 characters."),
         ({"slug": "new"}, "slug", "The address “new” is reserved: choose another one."),
@@ -195,6 +217,12 @@ def test_each_broken_rule_is_told_next_to_its_field(fields, field, message):
 
 def test_a_cap_of_one_is_allowed():
     assert round_problems(round_input(support_cap=1)) == {}
+
+
+def test_workshop_settings_accept_their_bounds():
+    for days, stickers in ((0, 1), (365, 100)):
+        settings = round_input(paper_grace_days=days, stickers_per_person=stickers)
+        assert round_problems(settings) == {}
 
 
 def test_the_order_is_checked_in_utc_across_the_autumn_clock_change():
@@ -264,10 +292,10 @@ def test_a_typed_address_is_tidied(admin, pillars):
 @pytest.mark.parametrize("role", [Role.RESIDENT, Role.FACILITATOR, Role.MODERATOR])
 def test_only_an_admin_creates_or_edits_a_round(create_user, create_round, pillars, role):
     someone = create_user(role=role)
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(NotAllowed):
         services.create_round(someone, round_input(pillar_ids=[pillars[0].id]))
     existing = create_round(title="Avant")
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(NotAllowed):
         services.update_round(someone, existing, round_input(pillar_ids=[pillars[0].id]))
     assert existing.title == "Avant"
 
@@ -332,6 +360,58 @@ def test_admin_edits_a_round(admin, pillars, create_round):
     assert round_.collect_starts_at == datetime(2026, 3, 1, 8, 0)
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "round.update"))
     assert entry.before["slug"] == "ancienne-adresse" and entry.after["slug"] == "nouveau-titre"
+
+
+def test_admin_sets_the_workshop_rules_of_a_round(admin, pillars, create_round):
+    round_ = create_round(pillars=[pillars[0]])
+    assert (round_.paper_grace_days, round_.stickers_per_person) == (14, 5)
+    services.update_round(
+        admin,
+        round_,
+        round_input(pillar_ids=[pillars[0].id], paper_grace_days=30, stickers_per_person=8),
+    )
+    db.session.commit()
+    assert (round_.paper_grace_days, round_.stickers_per_person) == (30, 8)
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "round.update"))
+    assert (entry.before["paper_grace_days"], entry.after["paper_grace_days"]) == (14, 30)
+    assert (entry.before["stickers_per_person"], entry.after["stickers_per_person"]) == (5, 8)
+    assert services.round_input(round_).stickers_per_person == 8
+
+
+def test_stickers_per_person_stay_enough_for_the_votes_already_counted(
+    admin, pillars, create_round, create_proposal, create_user
+):
+    from participation.models import Workshop
+    from participation.workshops import paper
+
+    round_ = create_round(pillars=[pillars[0]])
+    facilitator = create_user(role=Role.FACILITATOR)
+    workshop = Workshop(
+        round=round_,
+        title="Atelier",
+        place="Salle",
+        starts_at=utcnow() - timedelta(hours=3),
+        ends_at=utcnow() - timedelta(hours=1),
+        facilitators=[facilitator],
+    )
+    db.session.add(workshop)
+    paper.set_attendance(workshop, facilitator, 4)
+    paper.set_paper_supports(workshop, facilitator, create_proposal(round=round_), 13)
+    db.session.commit()
+    # 13 stickers from 4 participants: each had at least 4.
+    with pytest.raises(services.RoundInvalid) as refused:
+        services.update_round(
+            admin, round_, round_input(pillar_ids=[pillars[0].id], stickers_per_person=3)
+        )
+    assert refused.value.problems == {
+        "stickers_per_person": "The sticker votes already counted at a workshop of this round "
+        "need at least 4 stickers per participant."
+    }
+    db.session.rollback()
+    services.update_round(
+        admin, round_, round_input(pillar_ids=[pillars[0].id], stickers_per_person=4)
+    )
+    assert round_.stickers_per_person == 4
 
 
 def test_a_round_keeps_its_own_address(admin, pillars, create_round):

@@ -2,14 +2,25 @@
 
 import io
 import re
+from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlalchemy import func, select
 
 from participation.extensions import db
-from participation.models import Comment, PaperCorrection, PaperSupport, Proposal, Role, Workshop
-from tests.conftest import TEST_PASSWORD
+from participation.models import (
+    Comment,
+    PaperCorrection,
+    PaperSupport,
+    Proposal,
+    Role,
+    Workshop,
+    utcnow,
+)
+from participation.rounds.services import paris_to_utc
+from participation.workshops import paper
+from tests.conftest import TEST_PASSWORD, open_session
 
 CARD = {
     "title": "Des bancs au parc",
@@ -58,7 +69,7 @@ def test_visitors_are_sent_to_sign_in(client, workshop, page):
     for response in responses:
         assert response.status_code == 302
         assert sign_in_next(response) == page_url(workshop, page)
-    assert client.get("/workshops/new?round=x").status_code == 302
+    assert client.get(f"/rounds/{workshop.round.slug}/workshops/new").status_code == 302
 
 
 @pytest.mark.parametrize("page", FACILITATOR_PAGES + ["history"])
@@ -67,7 +78,7 @@ def test_residents_get_403_everywhere(client, workshop, resident, sign_in, page,
     assert client.get(page_url(workshop, page)).status_code == 403
     if page not in ("kit", "history"):
         assert client.post(page_url(workshop, page), data=card(round_)).status_code == 403
-    assert client.get(f"/workshops/new?round={round_.slug}").status_code == 403
+    assert client.get(f"/rounds/{round_.slug}/workshops/new").status_code == 403
     assert client.get("/workshops/").status_code == 403
     assert client.get("/workshops/import-template.csv").status_code == 403
     assert count(Proposal) == 0
@@ -100,7 +111,7 @@ def test_edit_history_is_for_moderators(client, workshop, facilitator, moderator
 def test_facilitator_plans_a_workshop_from_the_round(client, facilitator, sign_in, round_):
     sign_in(facilitator)
     listing = client.get(f"/rounds/{round_.slug}/workshops/")
-    assert f"/workshops/new?round={round_.slug}" in listing.text
+    assert f"/rounds/{round_.slug}/workshops/new" in listing.text
     form = {
         "title": "Atelier du Mont-Liébaut",
         "place": "Maison de quartier",
@@ -109,12 +120,12 @@ def test_facilitator_plans_a_workshop_from_the_round(client, facilitator, sign_i
         "pillar_ids": [str(round_.pillars[0].id)],
         "expected_attendance": "25",
     }
-    refused = client.post(f"/workshops/new?round={round_.slug}", data=form)
+    refused = client.post(f"/rounds/{round_.slug}/workshops/new", data=form)
     assert refused.status_code == 400
     assert "The workshop must end after it starts." in refused.text
     assert 'value="Atelier du Mont-Liébaut"' in refused.text  # what was typed is kept
     response = client.post(
-        f"/workshops/new?round={round_.slug}", data={**form, "ends_at": "2026-10-10T17:00"}
+        f"/rounds/{round_.slug}/workshops/new", data={**form, "ends_at": "2026-10-10T17:00"}
     )
     assert response.status_code == 302
     workshop = db.session.scalar(select(Workshop))
@@ -131,10 +142,104 @@ def test_state_buttons(client, workshop, facilitator, sign_in):
     assert workshop.state == "transcribed"
     entry = client.get(page_url(workshop, "entry"))
     assert "reopen it for entry" in entry.text and 'name="title"' not in entry.text
-    assert client.post(page_url(workshop, "state"), data={"state": "planned"}).status_code == 302
+    refused = client.post(page_url(workshop, "state"), data={"state": "planned"})
+    assert refused.status_code == 409
+    assert "This change of state is not possible now." in refused.text
     db.session.refresh(workshop)
     assert workshop.state == "transcribed"
     assert client.post(page_url(workshop, "state"), data={"state": "nonsense"}).status_code == 400
+
+
+# --- when workshops are planned and paper typed in --------------------------------------------
+
+
+@pytest.fixture
+def smart_days_2018(create_round, create_workshop, facilitator, round_):
+    """The archived 2018 round (three weeks of workshops, the council on 11 December) and one
+    of its workshops, run by the facilitator."""
+    archived = create_round(
+        "Smart Days 2018",
+        pillars=round_.pillars,
+        collect_starts_at=paris_to_utc(datetime(2018, 10, 1, 0, 0)),
+        collect_ends_at=paris_to_utc(datetime(2018, 10, 21, 23, 59)),
+        vote_starts_at=None,
+        vote_ends_at=None,
+        deliberation_ends_at=paris_to_utc(datetime(2018, 12, 11, 23, 59)),
+    )
+    workshop = create_workshop(round=archived, facilitators=[facilitator], title="Atelier 2018")
+    workshop.starts_at = paris_to_utc(datetime(2018, 10, 10, 14, 0))
+    workshop.ends_at = paris_to_utc(datetime(2018, 10, 10, 17, 0))
+    db.session.commit()
+    return archived, workshop
+
+
+def test_no_workshop_nor_card_goes_into_the_archived_2018_round(
+    client, facilitator, moderator, sign_in, smart_days_2018, round_
+):
+    archived, workshop = smart_days_2018
+    over = "The workshops of this consultation are over"
+    for someone in (facilitator, moderator):
+        sign_in(someone)
+        listing = client.get(f"/rounds/{archived.slug}/workshops/")
+        assert "/workshops/new" not in listing.text and over in listing.text
+        planning = client.get(f"/rounds/{archived.slug}/workshops/new")
+        assert planning.status_code == 409 and over in planning.text
+        planned = client.post(
+            f"/rounds/{archived.slug}/workshops/new",
+            data={
+                "title": "Atelier rétroactif",
+                "place": "Salle Olof Palme",
+                "starts_at": "2018-10-12T14:00",
+                "ends_at": "2018-10-12T17:00",
+                "pillar_ids": [str(round_.pillars[0].id)],
+            },
+        )
+        assert planned.status_code == 409 and over in planned.text
+
+        closed = "Paper input for this workshop is closed"
+        page = client.get(page_url(workshop))
+        assert closed in page.text
+        entry = client.get(page_url(workshop, "entry"))
+        assert closed in entry.text and 'name="title"' not in entry.text
+        typed = client.post(page_url(workshop, "entry"), data=card(round_))
+        assert typed.status_code == 409 and closed in typed.text
+        assert client.post(page_url(workshop, "import")).status_code == 409
+        assert (
+            client.post(page_url(workshop, "attendance"), data={"attendance": "3"}).status_code
+            == 409
+        )
+    assert count(Workshop) == 1 and count(Proposal) == 0
+    db.session.refresh(workshop)
+    assert workshop.attendance is None
+
+
+@pytest.fixture
+def ended_round(create_round, round_):
+    """A round whose vote, and with it the workshops phase, ended five days ago."""
+    now, day = utcnow(), timedelta(days=1)
+    return create_round(
+        pillars=round_.pillars,
+        collect_starts_at=now - 60 * day,
+        collect_ends_at=now - 30 * day,
+        vote_starts_at=now - 30 * day,
+        vote_ends_at=now - 5 * day,
+        deliberation_ends_at=now + 30 * day,
+    )
+
+
+def test_cards_are_typed_in_within_the_grace_period_only(
+    client, facilitator, sign_in, ended_round, create_workshop, round_
+):
+    recent = create_workshop(round=ended_round, facilitators=[facilitator], hours_ago=8 * 24)
+    older = create_workshop(round=ended_round, facilitators=[facilitator], hours_ago=20 * 24)
+    sign_in(facilitator)
+    saved = client.post(page_url(recent, "entry"), data=card(round_))
+    assert saved.status_code == 302 and count(Proposal) == 1
+    refused = client.post(page_url(older, "entry"), data=card(round_, title="Trop tard"))
+    assert refused.status_code == 409
+    assert "the grace period after the workshop have ended" in refused.text
+    assert 'value="Trop tard"' in refused.text  # what was typed stays on the screen
+    assert count(Proposal) == 1
 
 
 # --- typing cards in -------------------------------------------------------------------------
@@ -183,6 +288,7 @@ def test_similar_proposals_first_then_comment_support_or_new(
 ):
     existing = create_proposal(round=round_, title="Des bancs au parc de la Loisne")
     sign_in(facilitator)
+    client.post(page_url(workshop, "attendance"), data={"attendance": "10"})
     check = client.post(page_url(workshop, "entry"), data=card(round_))
     assert check.status_code == 200
     assert "Similar proposals already exist" in check.text and existing.title in check.text
@@ -190,6 +296,8 @@ def test_similar_proposals_first_then_comment_support_or_new(
     assert f'value="support-{existing.id}"' in check.text
     assert 'name="similar_checked" type="hidden" value="1"' in check.text
     assert 'value="Des bancs au parc"' in check.text
+    # A "+1" counts against the stickers the participants received.
+    assert "At most 50 stickers: 10 participants × 5 each; 0 counted so far." in check.text
     assert count(Proposal) == 1
 
     checked = card(round_, similar_checked="1")
@@ -284,7 +392,7 @@ def csrf_client(app_factory, facilitator):
     client = app_factory(WTF_CSRF_ENABLED=True).test_client()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     with client.session_transaction() as session:
-        session["_user_id"] = facilitator.get_id()
+        session["_user_id"] = open_session(facilitator)
     return client
 
 
@@ -305,8 +413,12 @@ def test_refused_csrf_token_keeps_the_card_and_saves_nothing(csrf_client, worksh
     assert again.status_code == 302 and count(Proposal) == 1
 
 
-def test_vote_sheet_checks_its_csrf_token(csrf_client, workshop, round_, create_proposal):
+def test_vote_sheet_checks_its_csrf_token(
+    csrf_client, workshop, facilitator, round_, create_proposal
+):
     create_proposal(round=round_)
+    paper.set_attendance(workshop, facilitator, 10)
+    db.session.commit()
     lines = {"lines-0-code": "P-1", "lines-0-count": "4"}
     refused = csrf_client.post(page_url(workshop, "votes"), data=lines)
     assert refused.status_code == 400 and 'value="P-1"' in refused.text
@@ -342,6 +454,7 @@ def test_vote_sheet_lists_errors_by_line_and_keeps_input(
 ):
     create_proposal(round=round_)
     sign_in(facilitator)
+    client.post(page_url(workshop, "attendance"), data={"attendance": "10"})
     form = {
         "lines-0-code": "P-1",
         "lines-0-count": "12",
@@ -365,6 +478,102 @@ def test_vote_sheet_lists_errors_by_line_and_keeps_input(
     assert "Sticker votes saved for 1 proposal: P-1 (12)." in page.text
     public = client.get(page_url(workshop)).text
     assert "12 sticker votes" in public and "0 online supports · 12 at workshops" in public
+
+
+def test_vote_sheet_waits_for_the_attendance(
+    client, workshop, facilitator, sign_in, round_, create_proposal
+):
+    create_proposal(round=round_)
+    sign_in(facilitator)
+    page = client.get(page_url(workshop, "votes"))
+    assert "Type in how many people came first" in page.text
+    assert f'href="{page_url(workshop, "attendance")}"' in page.text
+    refused = client.post(
+        page_url(workshop, "votes"), data={"lines-0-code": "P-1", "lines-0-count": "3"}
+    )
+    assert refused.status_code == 400 and "Type in how many people came first" in refused.text
+    assert count(PaperSupport) == 0
+
+
+def test_5000_stickers_for_10_people_are_refused_on_the_vote_sheet(
+    client, workshop, facilitator, sign_in, round_, create_proposal
+):
+    create_proposal(round=round_)
+    sign_in(facilitator)
+    client.post(page_url(workshop, "attendance"), data={"attendance": "10"})
+    refused = client.post(
+        page_url(workshop, "votes"), data={"lines-0-code": "P-1", "lines-0-count": "5000"}
+    )
+    assert refused.status_code == 400
+    assert (
+        "5000 sticker votes in all is more than this workshop can have given: "
+        "10 participants × 5 stickers = 50." in refused.text
+    )
+    assert 'value="5000"' in refused.text and count(PaperSupport) == 0
+    assert (
+        client.post(
+            page_url(workshop, "votes"), data={"lines-0-code": "P-1", "lines-0-count": "50"}
+        ).status_code
+        == 302
+    )
+    # Fewer people than the stickers counted need: refused beside the field.
+    lowered = client.post(page_url(workshop, "attendance"), data={"attendance": "9"})
+    assert lowered.status_code == 400
+    assert (
+        '<p class="field-error" id="attendance-error">The sticker votes already counted need '
+        "at least 10 participants.</p>" in lowered.text
+    )
+    db.session.refresh(workshop)
+    assert workshop.attendance == 10
+
+
+def test_vote_sheet_shows_the_bound_and_both_parts_of_each_count(
+    client, workshop, facilitator, sign_in, round_, create_proposal
+):
+    existing = create_proposal(round=round_, title="Des bancs au parc de la Loisne")
+    sign_in(facilitator)
+    client.post(page_url(workshop, "attendance"), data={"attendance": "10"})
+    # One card given as a "+1", then 12 stickers on the vote sheet: 13 in all.
+    client.post(
+        page_url(workshop, "entry"),
+        data={**card(round_, similar_checked="1"), "action": f"support-{existing.id}"},
+    )
+    client.post(page_url(workshop, "votes"), data={"lines-0-code": "P-1", "lines-0-count": "12"})
+    page = client.get(page_url(workshop, "votes")).text
+    assert "At most 50 stickers: 10 participants × 5 each; 13 counted so far." in page
+    row = " ".join(page.split('<th scope="row">P-1</th>', 1)[1].split("</tr>", 1)[0].split())
+    numbers = re.findall(r'<td class="number">(?:<strong>)?(\d+)', row)
+    assert numbers == ["1", "12", "13"]
+    # The sheet corrected to 10: the card's "+1" stays.
+    client.post(page_url(workshop, "votes"), data={"lines-0-code": "P-1", "lines-0-count": "10"})
+    db.session.refresh(existing)
+    assert existing.paper_support_count == 11
+    assert "11 counted so far" in client.get(page_url(workshop, "votes")).text
+
+
+def test_no_plus_one_is_offered_beyond_the_bound(
+    client, workshop, facilitator, sign_in, round_, create_proposal
+):
+    existing = create_proposal(round=round_, title="Des bancs au parc de la Loisne")
+    sign_in(facilitator)
+    check = client.post(page_url(workshop, "entry"), data=card(round_))
+    assert "Similar proposals already exist" in check.text
+    assert f'value="support-{existing.id}"' not in check.text
+    assert f'value="comment-{existing.id}"' in check.text
+    assert "Type in how many people came first" in check.text
+    round_.stickers_per_person = 2
+    db.session.commit()
+    client.post(page_url(workshop, "attendance"), data={"attendance": "1"})
+    client.post(page_url(workshop, "votes"), data={"lines-0-code": "P-1", "lines-0-count": "2"})
+    full = client.post(page_url(workshop, "entry"), data=card(round_))
+    assert "At most 2 stickers: 1 participant × 2 each; 2 counted so far." in full.text
+    assert f'value="support-{existing.id}"' not in full.text
+    assert "3 sticker votes in all is more than this workshop can have given" in full.text
+    refused = client.post(
+        page_url(workshop, "entry"),
+        data={**card(round_, similar_checked="1"), "action": f"support-{existing.id}"},
+    )
+    assert refused.status_code == 409 and count(PaperSupport) == 1
 
 
 def test_attendance_is_recorded_and_shown(client, workshop, facilitator, sign_in):
@@ -400,15 +609,20 @@ def test_import_page(client, workshop, facilitator, sign_in):
 def test_history_shows_corrections_with_who_and_when(
     client, workshop, facilitator, moderator, sign_in, round_, create_proposal
 ):
-    create_proposal(round=round_)
+    create_proposal(round=round_, title="Une piste cyclable")
     sign_in(facilitator)
+    client.post(page_url(workshop, "attendance"), data={"attendance": "10"})
     client.post(page_url(workshop, "votes"), data={"lines-0-code": "P-1", "lines-0-count": "12"})
     client.post(page_url(workshop, "votes"), data={"lines-0-code": "P-1", "lines-0-count": "9"})
     sign_in(moderator)
     page = client.get(page_url(workshop, "history")).text
-    assert "Animatrice" in page and "sticker votes" in page
-    row = page.split("<tbody>")[2].split("</tr>")[0]
-    assert ">12<" in row and ">9<" in row and "P-1" in row
+    assert "Animatrice" in page
+    latest = " ".join(page.split("<tbody>")[2].split("</tr>")[0].split())
+    # Which part of the count changed, in words, with the value before and after.
+    assert "P-1</a>, sticker votes from the vote sheet" in latest
+    assert ">12<" in latest and ">9<" in latest
+    first = " ".join(page.split("<tbody>")[2].split("</tr>")[1].split())
+    assert "Attendance" in first and ">10<" in first
 
 
 # --- constant query counts -------------------------------------------------------------------
@@ -417,9 +631,7 @@ def test_history_shows_corrections_with_who_and_when(
 def test_public_pages_query_count_does_not_grow_with_data(
     client, create_workshop, facilitator, round_, create_proposal, assert_page_queries
 ):
-    from participation.workshops import paper
-
-    workshop = create_workshop(facilitators=[facilitator])
+    workshop = create_workshop(facilitators=[facilitator], attendance=1000)
     sizes = []
     for n in (2, 30):
         while (

@@ -3,10 +3,11 @@
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from participation.errors import AccountBlocked
 from participation.extensions import db
-from participation.models import AuditEntry, Role, WorkshopState, utcnow
+from participation.models import AuditEntry, Role, Workshop, WorkshopState, utcnow
 from participation.workshops import errors, paper, rules, services
 
 
@@ -29,7 +30,7 @@ def test_facilitator_plans_a_workshop_and_runs_it(facilitator, round_):
     assert workshop.facilitators == [facilitator]
     # Paris wall-clock time, stored in UTC (summer time: UTC+2).
     assert workshop.starts_at == datetime(2026, 10, 10, 12, 0)
-    assert rules.can_manage_workshop(facilitator, workshop)
+    assert rules.can_manage(facilitator, workshop)
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "workshop.create"))
     assert entry.actor_id == facilitator.id and entry.after["expected_attendance"] == 30
 
@@ -40,8 +41,8 @@ def test_moderator_names_the_facilitators(moderator, facilitator, create_user, r
         moderator, round_, plan(round_, facilitator_ids=[facilitator.id])
     )
     assert workshop.facilitators == [facilitator]
-    assert rules.can_manage_workshop(moderator, workshop)
-    assert not rules.can_manage_workshop(other, workshop)
+    assert rules.can_manage(moderator, workshop)
+    assert not rules.can_manage(other, workshop)
 
 
 def test_a_facilitator_stays_among_the_facilitators_when_editing(
@@ -58,7 +59,38 @@ def test_residents_and_outsiders_cannot_plan_or_edit(workshop, resident, create_
     with pytest.raises(errors.NotAllowed):
         services.update_workshop(create_user(role=Role.FACILITATOR), workshop, plan(round_))
     blocked = create_user(role=Role.FACILITATOR, blocked_at=utcnow())
-    assert not rules.can_plan_workshops(blocked)
+    assert not rules.can_plan(blocked, round_)
+    with pytest.raises(AccountBlocked):
+        services.create_workshop(blocked, round_, plan(round_))
+
+
+def test_no_workshop_is_planned_once_the_rounds_workshops_phase_is_over(
+    english, facilitator, moderator, create_round, round_
+):
+    closed = create_round(phase="closed", pillars=round_.pillars)
+    for someone in (facilitator, moderator):
+        assert isinstance(rules.can_plan(someone, closed).reason, errors.WorkshopsOver)
+        with pytest.raises(errors.WorkshopsOver):
+            services.create_workshop(someone, closed, plan(closed))
+    # In an open round, the workshop starts before its workshops phase ends (with the vote).
+    end = services.utc_to_paris(round_.workshops_end_at)
+    with pytest.raises(errors.WorkshopInvalid) as caught:
+        services.create_workshop(
+            facilitator,
+            round_,
+            plan(round_, starts_at=end + timedelta(hours=1), ends_at=end + timedelta(hours=3)),
+        )
+    assert set(caught.value.problems) == {"starts_at"}
+    assert caught.value.problems["starts_at"].startswith(
+        "The workshop must take place before the end of the consultation's workshops phase"
+    )
+    assert db.session.scalar(select(func.count()).select_from(Workshop)) == 0
+    before = services.create_workshop(
+        facilitator,
+        round_,
+        plan(round_, starts_at=end - timedelta(hours=3), ends_at=end - timedelta(hours=1)),
+    )
+    assert before.round == round_
 
 
 def test_workshop_rules(english, facilitator, round_, resident, create_pillar):
@@ -98,9 +130,9 @@ def test_state_goes_planned_held_transcribed_and_can_reopen(create_workshop, fac
     services.change_state(workshop, facilitator, WorkshopState.HELD)
     assert rules.state_targets(workshop, facilitator) == [WorkshopState.TRANSCRIBED]
     services.change_state(workshop, facilitator, WorkshopState.TRANSCRIBED)
-    assert isinstance(rules.entry_problem(workshop, facilitator), errors.EntryClosed)
+    assert isinstance(rules.can_enter(facilitator, workshop).reason, errors.EntryClosed)
     services.change_state(workshop, facilitator, WorkshopState.HELD)
-    assert rules.can_enter(workshop, facilitator)
+    assert rules.can_enter(facilitator, workshop)
 
 
 def test_public_lists_split_coming_and_past(create_workshop, round_):
@@ -118,6 +150,7 @@ def test_outcome_counts_only_what_the_public_sees(workshop, facilitator, round_,
         workshop, facilitator, paper.CardInput("Autre", "Un autre texte.", round_.pillars[0].id)
     )
     hidden.hidden_at = utcnow()
+    paper.set_attendance(workshop, facilitator, 12)
     paper.set_paper_supports(workshop, facilitator, shown, 7)
     paper.add_paper_comment(workshop, facilitator, create_proposal(round=round_), "Bonne idée.")
     db.session.commit()

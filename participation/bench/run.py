@@ -1,0 +1,482 @@
+"""The benchmark's run: data, query counts, then the pages through gunicorn and wrk."""
+
+import hashlib
+import json
+import os
+import platform
+import secrets
+import signal
+import sys
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import quote
+
+from sqlalchemy import event, select, text
+
+from .. import ROOT
+from .app import BARE_PATH, create_bench_app
+from .generate import MEASURED_ROUND, MODERATOR_EMAIL, generate, inventory
+from .load import Gunicorn, drive, fetch, serve, wrk_version
+
+RESULTS = ROOT / "bench-results"
+FILTER_PILLAR = "mobilite-transports"
+SEARCH = "vélo"
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    url: str
+    as_moderator: bool = False
+
+
+@dataclass(frozen=True)
+class Settings:
+    scale: float
+    database_url: str
+    generate: bool
+    connections: tuple[int, ...]
+    duration: int
+    server: Gunicorn
+
+    @classmethod
+    def from_environment(cls) -> "Settings":
+        env = os.environ.get
+        return cls(
+            scale=float(env("BENCH_SCALE", "0.1")),
+            database_url=env("BENCH_DATABASE_URL")
+            or f"sqlite:///{ROOT / 'instance' / 'bench.sqlite3'}",
+            generate=env("BENCH_GENERATE", "1") != "0",
+            connections=tuple(int(n) for n in env("BENCH_CONNECTIONS", "1,8,32").split(",")),
+            duration=int(env("BENCH_DURATION", "10")),
+            server=Gunicorn(
+                workers=int(env("BENCH_WORKERS", "2")), port=int(env("BENCH_PORT", "8765"))
+            ),
+        )
+
+    @property
+    def database(self) -> str:
+        return "postgresql" if self.database_url.startswith("postgresql") else "sqlite"
+
+
+def pages(db) -> list[Page]:
+    """The pages measured, found in the data: the measured round, its busiest proposal…"""
+    from ..models import Pillar, Proposal, Round
+
+    round_ = db.session.scalar(select(Round).where(Round.slug == MEASURED_ROUND))
+    busiest = db.session.scalar(
+        select(Proposal.number)
+        .where(Proposal.round_id == round_.id)
+        .order_by(Proposal.comment_count.desc(), Proposal.id)
+        .limit(1)
+    )
+    pillar_id = db.session.scalar(select(Pillar.id).where(Pillar.slug == FILTER_PILLAR))
+    base = f"/rounds/{round_.slug}"
+    listing = f"{base}/proposals/"
+    return [
+        Page("bare route", BARE_PATH),
+        Page("home", "/"),
+        Page("round", base),
+        Page("proposals, most supported", listing),
+        Page("proposals, newest", f"{listing}?sort=newest"),
+        Page("proposals, most commented", f"{listing}?sort=comments"),
+        Page("proposals, random", f"{listing}?sort=random&seed=77"),
+        Page("proposals, page 50", f"{listing}?page=50"),
+        Page("proposals, filtered by pillar", f"{listing}?pillar={pillar_id}"),
+        Page("proposals, search", f"{listing}?q={quote(SEARCH)}"),
+        Page("proposal with 1,000 comments", f"{listing}{busiest}"),
+        Page("pillar", f"/pillars/{FILTER_PILLAR}"),
+        Page("deliberations", "/deliberations/"),
+        Page("masterplan", "/deliberations/masterplan"),
+        Page("statistics", f"{base}/statistics"),
+        Page("API, proposals", f"/api/v1/proposals?round={round_.slug}"),
+        Page("moderator home", "/moderation/", as_moderator=True),
+    ]
+
+
+def prepare(app, db, settings: Settings) -> dict:
+    """A fresh schema built by the migrations, filled at the scale (or the data already there,
+    migrated); then the planner's statistics, as a maintained database has them."""
+    from flask_migrate import upgrade
+
+    if settings.generate:
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        else:
+            db.engine.dispose()
+            path = Path(db.engine.url.database)
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+    upgrade()
+    data = generate(db, settings.scale) if settings.generate else {"scale": settings.scale}
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))
+    else:
+        with db.engine.begin() as conn:
+            conn.execute(text("ANALYZE"))
+    return data
+
+
+def moderator_session(app, db) -> tuple[int, dict]:
+    """The session cookie's content of the generated moderator, as after signing in."""
+    from ..accounts import sessions
+    from ..models import User
+
+    moderator = db.session.scalar(select(User).where(User.email == MODERATOR_EMAIL))
+    # A session kept on the server, as signing in opens one.
+    token = sessions.start(moderator, "benchmark")
+    db.session.commit()
+    return moderator.id, {
+        "_user_id": token,
+        # Not fresh: a session seen from another address is marked so by Flask-Login, which
+        # would then rewrite the cookie on every answer.
+        "_fresh": False,
+        # Kept between requests, as a browser does once the first form was shown.
+        "csrf_token": hashlib.sha1(os.urandom(64)).hexdigest(),
+    }
+
+
+def count_queries(app, db, pages_: list[Page], session: dict, runs: int = 3) -> dict[str, dict]:
+    """Each page through the test client, after a first visit: its status, its SQL queries, and
+    where its time goes (the run of median time: in all, and waiting for the database)."""
+    client = app.test_client()
+    signed_in = app.test_client()
+    with signed_in.session_transaction() as cookie:
+        cookie.update(session)
+    sql_seconds = []
+
+    def before(conn, *_args):
+        conn.info["bench_started"] = time.perf_counter()
+
+    def after(conn, *_args):
+        sql_seconds.append(time.perf_counter() - conn.info.pop("bench_started"))
+
+    with app.app_context():
+        engine = db.engine
+    found = {}
+    for page in pages_:
+        visitor = signed_in if page.as_moderator else client
+        with app.app_context():
+            visitor.get(page.url)
+        measured = []
+        event.listen(engine, "before_cursor_execute", before)
+        event.listen(engine, "after_cursor_execute", after)
+        try:
+            for _ in range(runs):
+                sql_seconds.clear()
+                started = time.perf_counter()
+                with app.app_context():  # a fresh context per request, as a server has
+                    response = visitor.get(page.url)
+                elapsed = time.perf_counter() - started
+                measured.append((elapsed, sum(sql_seconds), len(sql_seconds)))
+        finally:
+            event.remove(engine, "before_cursor_execute", before)
+            event.remove(engine, "after_cursor_execute", after)
+        elapsed, sql, queries = sorted(measured)[len(measured) // 2]
+        found[page.name] = {
+            "status": response.status_code,
+            "queries": queries,
+            "test_client_ms": round(elapsed * 1000, 1),
+            "sql_ms": round(sql * 1000, 1),
+        }
+    return found
+
+
+def session_cookie(secret_key: str, session: dict) -> str:
+    """The cookie a browser would send for ``session``, signed for the server's secret key."""
+    app = create_bench_app({"SECRET_KEY": secret_key, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    serializer = app.session_interface.get_signing_serializer(app)
+    return f"{app.config['SESSION_COOKIE_NAME']}={serializer.dumps(session)}"
+
+
+def measure(settings: Settings, pages_: list[Page], session: dict) -> dict[str, list[dict]]:
+    """Every page through gunicorn in the production configuration, at each connection count."""
+    secret_key = secrets.token_urlsafe(32)
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("SERVER_NAME", "TRUSTED_PROXIES", "FLASK_DEBUG")
+    }
+    environment.update(
+        PARTICIPATION_ENV="production",
+        SECRET_KEY=secret_key,
+        DATABASE_URL=settings.database_url,
+        # Mail links' address; the server answers only its host (TRUSTED_HOSTS).
+        PUBLIC_URL=settings.server.base_url,
+        # One address sends every request: the limits would answer 429 after a few.
+        RATELIMIT_ENABLED="false",
+    )
+    cookie = session_cookie(secret_key, session)
+    server = settings.server
+    RESULTS.mkdir(exist_ok=True)
+    results = {}
+    with serve(server, environment, RESULTS / "gunicorn.log"):
+        for page in pages_:
+            page_cookie = cookie if page.as_moderator else None
+            # Warm every worker (templates compiled, connections open) and check the answer.
+            for _ in range(2 * server.workers):
+                status = fetch(server.base_url + page.url, page_cookie)
+                if status != 200:
+                    raise PageFailed(f"{page.name} ({page.url}) answered {status} through gunicorn")
+            results[page.name] = []
+            for connections in settings.connections:
+                run = drive(server.base_url + page.url, connections, settings.duration, page_cookie)
+                # The machine's load over the last minute: other work weighs on the figures.
+                run["load_average"] = round(os.getloadavg()[0], 2)
+                results[page.name].append(run)
+                drain(server)
+                print(
+                    f"  {page.name:32} {connections:>3} conn. {run['requests_per_s']:>8.1f} req/s "
+                    f"p50 {run['p50_ms']:>7.1f}  p95 {run['p95_ms']:>7.1f}  p99 {run['p99_ms']:>7.1f} ms "
+                    f"(load {run['load_average']})",
+                    flush=True,
+                )
+    return results
+
+
+def drain(server: Gunicorn) -> None:
+    """Wait for the requests wrk left behind: when it stops, the requests of its connections
+    still wait in the server's queue, and the workers would answer them during the next run.
+    A request queued after them comes back once they are done."""
+    for _ in range(2 * server.workers):
+        fetch(server.base_url + BARE_PATH)
+
+
+class PageFailed(Exception):
+    pass
+
+
+def assemble(
+    settings: Settings, data: dict, database: dict, pages_, queries, loads, loads_before
+) -> dict:
+    bare = {run["connections"]: run["requests_per_s"] for run in loads["bare route"]}
+    entries = []
+    for page in pages_:
+        runs = []
+        for run in loads[page.name]:
+            floor = bare.get(run["connections"])
+            rate = run["requests_per_s"]
+            runs.append({**run, "bare_ratio": round(floor / rate, 1) if floor and rate else None})
+        entries.append({"page": page.name, "url": page.url, **queries[page.name], "runs": runs})
+    return {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "scale": settings.scale,
+        "machine": {
+            "cores": os.cpu_count(),
+            "platform": platform.platform(),
+            # Other work on the machine during the run weighs on every figure: said, not hidden.
+            "load_average_before": loads_before,
+            "load_average_after": [round(n, 2) for n in os.getloadavg()],
+        },
+        "database": database,
+        "gunicorn": settings.server.describe(),
+        "wrk": {
+            "version": wrk_version(),
+            "threads": 1,
+            "duration_s": settings.duration,
+            "connections": list(settings.connections),
+        },
+        "data": data,
+        "pages": entries,
+    }
+
+
+def failures(report: dict) -> list[str]:
+    problems = []
+    for page in report["pages"]:
+        if page["status"] != 200:
+            problems.append(f"{page['page']}: {page['status']} through the test client")
+        for run in page["runs"]:
+            other = {s: n for s, n in run["statuses"].items() if s != 200}
+            where = f"{page['page']} at {run['connections']} connections"
+            if other or run["errors"]:
+                problems.append(
+                    f"{where}: statuses {run['statuses']}, {run['errors']} socket errors"
+                )
+            elif not run["requests"]:
+                problems.append(f"{where}: no answer within the run (lengthen BENCH_DURATION)")
+    return problems
+
+
+def print_table(report: dict) -> None:
+    data = report["data"]
+    print(
+        f"\n{report['database']['name']} · scale {report['scale']} · {report['machine']['cores']} cores "
+        f"· gunicorn {report['gunicorn']['workers']} {report['gunicorn']['worker_class']} workers "
+        f"· wrk {report['wrk']['duration_s']} s per run · load average "
+        f"{report['machine']['load_average_before'][0]} before, "
+        f"{report['machine']['load_average_after'][0]} after"
+    )
+    if "users" in data:
+        print(
+            f"{data['users']:,} users · {data['proposals']:,} proposals · {data['supports']:,} supports "
+            f"· {data['comments']:,} comments (generated in {data['generation_seconds']} s)"
+        )
+    for index, connections in enumerate(report["wrk"]["connections"]):
+        print(f"\n{connections} connection{'s' if connections > 1 else ''}")
+        print(
+            f"{'page':32} {'queries':>7} {'SQL ms':>7} {'app ms':>7} "
+            f"{'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'× bare':>7}"
+        )
+        for page in report["pages"]:
+            run = page["runs"][index]
+            print(
+                f"{page['page']:32} {page['queries']:>7} {page['sql_ms']:>7} "
+                f"{page['test_client_ms']:>7} {run['requests_per_s']:>8.1f} "
+                f"{run['p50_ms']:>8.1f} {run['p95_ms']:>8.1f} {run['p99_ms']:>8.1f} "
+                f"{run['bare_ratio'] or '':>7}"
+            )
+
+
+def markdown(report: dict) -> str:
+    """The README's table: per connection count, req/s, p50 / p95 / p99 and × the bare route."""
+    counts = report["wrk"]["connections"]
+    head = ["page", "queries", "SQL / all ms, one request"]
+    for n in counts:
+        head += [f"{n} conn.: req/s", "p50 / p95 / p99 ms", "× bare"]
+    lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
+    for page in report["pages"]:
+        cells = [
+            page["page"],
+            str(page["queries"]),
+            f"{page['sql_ms']:g} / {page['test_client_ms']:g}",
+        ]
+        for run in page["runs"]:
+            cells += [
+                _rate(run["requests_per_s"]),
+                f"{run['p50_ms']:g} / {run['p95_ms']:g} / {run['p99_ms']:g}",
+                f"{run['bare_ratio']:g}" if run["bare_ratio"] else "",
+            ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def compare(small: dict, large: dict) -> str:
+    """How many times slower each page is at the larger scale: one request through the test
+    client, p50 and p95 at the smallest connection count, requests/s at each count."""
+    counts = [n for n in small["wrk"]["connections"] if n in large["wrk"]["connections"]]
+    first = counts[0]
+    head = [
+        "page",
+        "one request ×",
+        f"p50 × ({first} conn.)",
+        f"p95 × ({first} conn.)",
+        f"req/s ÷ ({' / '.join(str(n) for n in counts)} conn.)",
+    ]
+    lines = [
+        f"scale {small['scale']:g} → {large['scale']:g}",
+        "",
+        "| " + " | ".join(head) + " |",
+        "|" + " --- |" * len(head),
+    ]
+    before = {page["page"]: page for page in small["pages"]}
+    for page in large["pages"]:
+        old_page = before.get(page["page"])
+        if old_page is None:
+            continue
+        old_runs = {run["connections"]: run for run in old_page["runs"]}
+        new_runs = {run["connections"]: run for run in page["runs"]}
+        old, new = old_runs[first], new_runs[first]
+        rates = [
+            _ratio(old_runs[n]["requests_per_s"], new_runs[n]["requests_per_s"]) for n in counts
+        ]
+        cells = [
+            page["page"],
+            _ratio(page["test_client_ms"], old_page["test_client_ms"]),
+            _ratio(new["p50_ms"], old["p50_ms"]),
+            _ratio(new["p95_ms"], old["p95_ms"]),
+            " / ".join(rates),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _rate(requests_per_s: float) -> str:
+    return f"{requests_per_s:,.0f}" if requests_per_s >= 10 else f"{requests_per_s:.1f}"
+
+
+def _ratio(numerator: float, denominator: float) -> str:
+    return f"{numerator / denominator:.2f}" if denominator else ""
+
+
+def database_description(db) -> dict:
+    name = db.engine.dialect.name
+    if name == "postgresql":
+        version = db.session.scalar(text("SHOW server_version"))
+    else:
+        version = db.session.scalar(text("SELECT sqlite_version()"))
+    return {"name": name, "version": version}
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["markdown"] and len(argv) == 2:
+        print(markdown(json.loads(Path(argv[1]).read_text())))
+        return 0
+    if argv[:1] == ["compare"] and len(argv) == 3:
+        small, large = (json.loads(Path(path).read_text()) for path in argv[1:])
+        print(compare(small, large))
+        return 0
+    if argv:
+        print(sys.modules[__package__].__doc__)
+        return 2
+
+    from ..extensions import db
+
+    started = time.monotonic()
+    # Stopped from outside: leave through the ``finally`` blocks, which stop gunicorn and wrk.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+    def progress(message: str) -> None:
+        print(f"[{time.monotonic() - started:6.1f} s] {message}", flush=True)
+
+    settings = Settings.from_environment()
+    app = create_bench_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": settings.database_url,
+            "RATELIMIT_ENABLED": False,
+            "SERVER_NAME": None,
+        }
+    )
+    with app.app_context():
+        verb = "Generating" if settings.generate else "Reusing"
+        progress(f"{verb} data at scale {settings.scale} on {settings.database}…")
+        data = prepare(app, db, settings)
+        database = database_description(db)
+        data.update(inventory(db))
+        pages_ = pages(db)
+        moderator_id, session = moderator_session(app, db)
+        db.session.remove()
+    data["moderator_id"] = moderator_id
+    progress("Counting each page's queries through the test client…")
+    queries = count_queries(app, db, pages_, session)
+    with app.app_context():
+        db.engine.dispose()
+    broken = {name: q["status"] for name, q in queries.items() if q["status"] != 200}
+    if broken:
+        print(f"Pages that do not answer 200: {broken}", file=sys.stderr)
+        return 1
+    progress(
+        f"Serving with gunicorn ({settings.server.workers} sync workers), driving it with wrk…"
+    )
+    loads_before = [round(n, 2) for n in os.getloadavg()]
+    try:
+        loads = measure(settings, pages_, session)
+    except PageFailed as error:
+        print(error, file=sys.stderr)
+        return 1
+    progress("Done.")
+    report = assemble(settings, data, database, pages_, queries, loads, loads_before)
+    print_table(report)
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"{settings.database}-{settings.scale:g}.json"
+    path.write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    print(f"\nwritten to {path.relative_to(ROOT)}")
+    problems = failures(report)
+    for problem in problems:
+        print(f"FAILED: {problem}", file=sys.stderr)
+    return 1 if problems else 0

@@ -1,0 +1,156 @@
+"""The benchmark's generator and its app. The benchmark itself is not a test: these check that
+it measures what it says it measures."""
+
+import random
+import statistics
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
+
+from participation import create_app
+from participation.bench.app import BARE_PATH, create_bench_app
+from participation.bench.generate import (
+    BUSIEST_COMMENTS,
+    MEASURED_ROUND,
+    ROUNDS,
+    Plan,
+    generate,
+    inventory,
+    long_tail,
+)
+from participation.bench.run import failures
+from participation.extensions import db
+from participation.history.sample import load_sample_content
+from participation.history.services import import_smart_days_2018
+from participation.models import Comment, PaperSupport, Proposal, Round, Support
+from tests.conftest import make_config
+
+# The smallest scale: 100 users, 30 proposals, 500 supports, 1,100 comments, 5 reports.
+SCALE = 0.0002
+
+
+def test_the_generator_makes_what_the_scale_asks_for(app):
+    import_smart_days_2018()
+    load_sample_content()
+    db.session.commit()
+    before = inventory(db)
+    plan = Plan.at(SCALE)
+
+    made = generate(db, SCALE)
+    after = inventory(db)
+
+    added = {key: after[key] - before[key] for key in after if key != "proposals_by_round"}
+    assert added == {
+        "users": plan.users + 1,  # and the moderator whose home is measured
+        "proposals": plan.proposals,
+        "supports": plan.supports,
+        "paper_supports": made["paper_supports"],
+        "comments": plan.comments,
+        "reports": plan.reports,
+        "workshops": plan.workshops_per_round * len(ROUNDS),
+    }
+    assert made["paper_supports"] > 0
+    # Several rounds; the measured one, open, holds the largest share.
+    by_round = after["proposals_by_round"]
+    assert set(by_round) >= {shape.slug for shape in ROUNDS}
+    added_to_measured = by_round[MEASURED_ROUND] - before["proposals_by_round"][MEASURED_ROUND]
+    assert added_to_measured == round(plan.proposals * ROUNDS[0].share)
+
+
+def test_counters_equal_the_rows_they_count(app):
+    generate(db, SCALE)
+
+    supports = select(func.count(Support.id)).where(Support.proposal_id == Proposal.id)
+    published = select(func.count(Comment.id)).where(
+        Comment.proposal_id == Proposal.id, Comment.is_published
+    )
+    stickers = select(func.coalesce(func.sum(PaperSupport.count), 0)).where(
+        PaperSupport.proposal_id == Proposal.id
+    )
+    wrong = select(func.count(Proposal.id)).where(
+        (Proposal.support_count != supports.scalar_subquery())
+        | (Proposal.comment_count != published.scalar_subquery())
+        | (Proposal.paper_support_count != stickers.scalar_subquery())
+    )
+    assert db.session.scalar(wrong) == 0
+    reply = aliased(Comment)
+    published_replies = (
+        select(func.count(reply.id))
+        .where(reply.parent_id == Comment.id, reply.is_published)
+        .scalar_subquery()
+    )
+    assert (
+        db.session.scalar(
+            select(func.count(Comment.id)).where(Comment.reply_count != published_replies)
+        )
+        == 0
+    )
+
+
+def test_one_proposal_has_1000_comments_and_the_others_a_long_tail(app):
+    made = generate(db, SCALE)
+
+    round_id = db.session.scalar(select(Round.id).where(Round.slug == MEASURED_ROUND))
+    busiest = db.session.scalar(
+        select(Proposal).where(
+            Proposal.round_id == round_id, Proposal.number == made["busiest_number"]
+        )
+    )
+    assert busiest.is_visible
+    comments = db.session.scalar(
+        select(func.count(Comment.id)).where(Comment.proposal_id == busiest.id)
+    )
+    assert comments == BUSIEST_COMMENTS
+    others = db.session.scalars(
+        select(func.count(Comment.id))
+        .where(Comment.proposal_id != busiest.id)
+        .group_by(Comment.proposal_id)
+    ).all()
+    assert max(others) < BUSIEST_COMMENTS
+    counts = sorted(db.session.scalars(select(Proposal.support_count)), reverse=True)
+    assert counts[0] >= 5 * statistics.median(c for c in counts if c)
+
+
+def test_titles_and_bodies_are_varied_french(app):
+    generate(db, SCALE)
+
+    rows = db.session.execute(
+        select(Proposal.title, Proposal.body, Proposal.body_html).where(
+            Proposal.is_sample.is_(False)
+        )
+    ).all()
+    titles = {title for title, _, _ in rows}
+    assert len(titles) > len(rows) * 0.8
+    words = {word for _, body, _ in rows for word in body.lower().split()}
+    assert len(words) > 300
+    assert any("é" in title for title in titles)
+    assert all(html.startswith("<p>") for _, _, html in rows)
+
+
+def test_long_tail_splits_exactly_within_the_cap():
+    counts = long_tail(1_000, 40, random.Random(1), cap=100)
+
+    assert sum(counts) == 1_000
+    assert max(counts) == 100
+    assert min(counts) < 10
+
+
+def test_the_bare_route_exists_only_in_the_bench_app(database_url, tmp_path):
+    config = make_config(database_url, tmp_path)
+    bench = create_bench_app(config).test_client().get(BARE_PATH)
+    real = create_app(config).test_client().get(BARE_PATH)
+
+    assert (bench.status_code, bench.text) == (200, "ok")
+    assert real.status_code == 404
+
+
+def test_a_page_that_answers_anything_but_200_fails_the_run():
+    def report(statuses, status=200, errors=0):
+        run = {"connections": 8, "requests": sum(statuses.values()), "statuses": statuses}
+        return {"pages": [{"page": "home", "status": status, "runs": [{**run, "errors": errors}]}]}
+
+    assert failures(report({200: 50})) == []
+    assert failures(report({200: 49, 302: 1}))
+    assert failures(report({200: 50}, status=500))
+    assert failures(report({200: 50}, errors=1))
+    assert failures(report({}))
