@@ -10,8 +10,14 @@ import os
 import threading
 from pathlib import Path
 
+import pyotp
 import pytest
+from sqlalchemy import select
 from werkzeug.serving import make_server
+
+from participation.extensions import db
+from participation.models import User
+from tests.conftest import TEST_PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -27,6 +33,22 @@ DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 740}
 # Long enough for a cold page with axe injected, short enough for a hung page to fail quickly.
 TIMEOUT_MS = 10_000
+
+
+def sign_in(page, email: str, password: str = TEST_PASSWORD) -> None:
+    """Sign in through the form; staff enrolled in two-factor type their app's code next."""
+    from playwright.sync_api import expect
+
+    page.goto("/sign-in")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(password)
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".flash--success, #code").first).to_be_visible()
+    if page.locator("#code").count():
+        user = db.session.scalar(select(User).where(User.email == email))
+        page.locator("#code").fill(pyotp.TOTP(user.totp_secret).now())
+        page.locator("main form button[type=submit]").click()
+        expect(page.locator(".flash--success")).to_be_visible()
 
 
 def _browser_required() -> bool:

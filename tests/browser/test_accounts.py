@@ -23,7 +23,7 @@ from participation.proposals.supports import support
 from tests.conftest import TEST_PASSWORD
 
 from .axe import assert_accessible
-from .conftest import DESKTOP, PHONE
+from .conftest import DESKTOP, PHONE, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -51,19 +51,6 @@ def open_in(open_page, language: str, viewport: dict = DESKTOP):
 def submit(page) -> None:
     """Press the form's own submit button (not the header's language or sign-out buttons)."""
     page.locator("main form button[type=submit]").click()
-
-
-def sign_in(page, email: str, password: str = TEST_PASSWORD, secret: str | None = None) -> None:
-    """Sign in through the form; with ``secret``, type the app's code at the second step."""
-    page.goto("/sign-in")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(password)
-    submit(page)
-    if secret:
-        expect(page).to_have_url(re.compile(r"/sign-in/code$"))
-        page.locator("#code").fill(pyotp.TOTP(secret).now())
-        submit(page)
-    expect(page.locator(".flash--success")).to_be_visible()
 
 
 def no_horizontal_scroll(page) -> None:
@@ -329,7 +316,7 @@ def test_audit_log_page(open_page, create_user, language):
     audit.log(None, "account.sign_in_failed", resident)
     db.session.commit()
     page = open_in(open_page, language)
-    sign_in(page, "admin@example.org", secret=admin.totp_secret)
+    sign_in(page, "admin@example.org")
     page.goto("/moderation/audit")
     page.locator("#a-action").select_option("user.role")
     submit(page)

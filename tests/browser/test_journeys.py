@@ -15,7 +15,7 @@ from participation.models import Proposal, Report
 from tests.conftest import TEST_PASSWORD
 
 from .axe import assert_accessible
-from .conftest import PHONE
+from .conftest import PHONE, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -26,14 +26,6 @@ def last_link(app) -> str:
     message = BytesParser(policy=policy.default).parsebytes(newest.read_bytes())
     body = message.get_body(preferencelist=("plain",)).get_content()
     return re.search(r"https?://[^/\s]+(/\S+)", body).group(1)
-
-
-def sign_in(page, email: str, password: str = TEST_PASSWORD) -> None:
-    page.goto("/sign-in")
-    page.fill("#email", email)
-    page.fill("#password", password)
-    page.locator("main form.stack button[type=submit]").click()
-    expect(page.locator(".flash--success")).to_be_visible()
 
 
 @pytest.fixture

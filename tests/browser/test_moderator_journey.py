@@ -17,9 +17,9 @@ from participation.extensions import db
 from participation.models import Proposal, Report
 from participation.proposals import supports
 from participation.proposals.services import ProposalInput, edit_proposal
-from tests.conftest import TEST_PASSWORD
 
 from .axe import assert_accessible
+from .conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -106,11 +106,7 @@ def test_moderator_publishes_hides_decides_and_merges(app, page, open_page, crea
     kept, duplicate = queues["kept"], queues["duplicate"]
     create_user(role="moderator", email="modo@example.org", display_name="Modo")
 
-    page.goto("/sign-in")
-    page.locator("#email").fill("modo@example.org")
-    page.locator("#password").fill(TEST_PASSWORD)
-    submit(page.locator("main form"))
-    expect(page.locator(".flash--success")).to_be_visible()
+    sign_in(page, "modo@example.org")
     page.locator("header nav a[href='/moderation/']").click()
     expect(page).to_have_url(re.compile(r"/moderation/$"))
     expect(page.locator("html")).to_have_attribute("lang", "fr")

@@ -20,7 +20,7 @@ from participation.proposals.errors import SupportCapReached
 from tests.conftest import TEST_PASSWORD
 
 from .axe import assert_accessible
-from .conftest import PHONE
+from .conftest import PHONE, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -65,14 +65,6 @@ def visit_checked(page, phone: bool = False) -> None:
 
 def proposal_path(proposal) -> str:
     return f"/rounds/{proposal.round.slug}/proposals/{proposal.number}"
-
-
-def sign_in(page, email: str) -> None:
-    page.goto("/sign-in")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(TEST_PASSWORD)
-    submit(page.locator("main form"))
-    expect(page.locator(".flash--success")).to_be_visible()
 
 
 def support_in_place(page) -> None:
