@@ -24,8 +24,9 @@ setup: install translations
 	$(FLASK) history import-2018
 	$(FLASK) sample load
 
+# The mail worker runs as a thread beside the development server: nothing else to start.
 run: setup
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	MAIL_WORKER_THREAD=1 $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: install translations
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -41,7 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init_app(app)
     templating.init_app(app)
 
-    from . import database, mail  # noqa: F401  (mail registers its commit hooks)
+    from . import database
 
     database.init_app(app)
 
@@ -79,4 +79,8 @@ def create_app(config: dict | None = None) -> Flask:
     from .cli import register_cli
 
     register_cli(app)
+    if app.config["MAIL_WORKER_THREAD"]:
+        from .outbox import start_thread
+
+        start_thread(app)
     return app
