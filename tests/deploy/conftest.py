@@ -1,5 +1,6 @@
 """Production processes started for real: ``make serve``, or gunicorn and the mail worker, on
-the PostgreSQL database under test and Redis (database 10), each on a port of its own."""
+the PostgreSQL database under test (``TEST_DATABASE_URL``) and Redis (``TEST_REDIS_URL``, by
+default database 10 of the local server, which these tests empty), each on a port of its own."""
 
 import json
 import os
@@ -12,14 +13,30 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import redis
 
 from participation import ROOT
 
-REDIS_URL = "redis://127.0.0.1:6379/10"
+REDIS_URL = os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379/10"
 
-needs_postgresql = pytest.mark.skipif(
+
+def _redis_available() -> bool:
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping())
+    except redis.RedisError:
+        return False
+
+
+on_postgresql = pytest.mark.skipif(
     not (os.environ.get("TEST_DATABASE_URL") or "").startswith("postgresql"),
-    reason="production runs on PostgreSQL (TEST_DATABASE_URL)",
+    reason="pg_dump and pg_restore need PostgreSQL (TEST_DATABASE_URL)",
+)
+needs_redis = pytest.mark.skipif(not _redis_available(), reason=f"no Redis at {REDIS_URL}")
+# Production: PostgreSQL and Redis.
+needs_postgresql = pytest.mark.skipif(
+    not (os.environ.get("TEST_DATABASE_URL") or "").startswith("postgresql")
+    or not _redis_available(),
+    reason="production runs on PostgreSQL (TEST_DATABASE_URL) and Redis (TEST_REDIS_URL)",
 )
 
 

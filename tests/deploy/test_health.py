@@ -11,7 +11,7 @@ from participation import create_app
 from participation.logs import JsonFormatter, RequestIdFilter
 from tests.conftest import make_config
 
-REDIS_URL = "redis://127.0.0.1:6379/10"
+from .conftest import REDIS_URL, needs_redis
 
 
 def closed_port() -> int:
@@ -27,6 +27,7 @@ def test_healthy_without_redis_configured(client):
     assert response.headers["Cache-Control"] == "no-store"
 
 
+@needs_redis
 def test_healthy_with_redis(app_factory):
     app = app_factory(REDIS_URL=REDIS_URL)
     response = app.test_client().get("/healthz")
