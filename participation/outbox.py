@@ -17,6 +17,7 @@ Dead messages are listed for administrators, who may put one back in the queue
 import signal
 import smtplib
 import threading
+import time
 from datetime import timedelta
 from email import policy
 from email.parser import BytesParser
@@ -24,13 +25,14 @@ from email.parser import BytesParser
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from .extensions import db
 from .models import MailStatus, OutboxMessage, utcnow
 
 mail_cli = AppGroup("mail", help="Send the mail outbox.")
+PURGE_EVERY = 60 * 60  # seconds
 
 
 def backoff(attempts: int) -> timedelta:
@@ -41,7 +43,10 @@ def backoff(attempts: int) -> timedelta:
 
 
 def _permanent(error: Exception) -> bool:
-    """The server refused the message for good (5xx): trying again would not help."""
+    """Trying again would not help: the server refused the message for good (5xx), or the
+    message itself cannot be sent (anything but a network or SMTP failure)."""
+    if not isinstance(error, OSError | smtplib.SMTPException):
+        return True
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return all(code >= 500 for code, _text in error.recipients.values())
     return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
@@ -74,7 +79,8 @@ def deliver_one() -> OutboxMessage | None:
         message.last_attempt_at = now
         try:
             send_now(BytesParser(policy=policy.default).parsebytes(message.raw))
-        except (OSError, smtplib.SMTPException) as error:
+        # Whatever goes wrong is recorded: a message that cannot be sent must not stop the others.
+        except Exception as error:
             message.last_error = f"{type(error).__name__}: {error}"[:1000]
             if _permanent(error) or message.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
                 message.status = MailStatus.DEAD
@@ -112,12 +118,30 @@ def deliver_due(limit: int | None = None) -> int:
     return tried
 
 
+def purge_sent() -> int:
+    """Forget the messages sent more than ``MAIL_KEEP_SENT_DAYS`` days ago (their links, reset
+    links included, are long expired); how many."""
+    before = utcnow() - timedelta(days=current_app.config["MAIL_KEEP_SENT_DAYS"])
+    with Session(db.engine) as session:
+        result = session.execute(
+            delete(OutboxMessage).where(
+                OutboxMessage.status == MailStatus.SENT, OutboxMessage.sent_at < before
+            )
+        )
+        session.commit()
+        return result.rowcount
+
+
 def work(stop: threading.Event, interval: float) -> None:
     """Send what is due, then wait ``interval`` seconds, until ``stop`` is set. A message being
-    sent when it is set is finished first."""
+    sent when it is set is finished first. Once an hour, old sent messages are forgotten."""
+    purged_at = 0.0
     while not stop.is_set():
         try:
             deliver_due(limit=100)
+            if time.monotonic() - purged_at > PURGE_EVERY:
+                purge_sent()
+                purged_at = time.monotonic()
         except Exception:  # the database is away for a moment: try again at the next turn
             current_app.logger.exception("Mail worker: could not read the outbox")
         stop.wait(interval)

@@ -217,3 +217,45 @@ def test_the_development_server_delivers_with_no_other_process(app_factory, tmp_
     finally:
         served.extensions["mail_worker"].set()
         time.sleep(0.2)
+
+
+def test_a_message_that_cannot_be_sent_is_set_aside_and_the_next_one_leaves(app, smtp):
+    smtp.start()
+    db.session.add(
+        OutboxMessage(
+            message_id="<broken@example.org>",
+            recipient="nobody",
+            subject="Sans expéditeur ni destinataire",
+            locale="fr",
+            raw=b"Subject: rien\n\nPas d'en-tetes.",
+        )
+    )
+    db.session.commit()
+    (good,) = [i for i in queue(1) if i != "<broken@example.org>"]
+    assert deliver_due() == 2
+    broken = db.session.scalar(
+        select(OutboxMessage).where(OutboxMessage.message_id == "<broken@example.org>")
+    )
+    # No recipient: refused for good at the first attempt, not tried seven more times.
+    assert (broken.status, broken.attempts) == (MailStatus.DEAD, 1)
+    assert "SMTPRecipientsRefused" in broken.last_error
+    assert smtp.mailbox.message_ids() == [good]
+
+
+def test_old_sent_messages_are_forgotten_and_undelivered_ones_kept(app, outbox):
+    from participation.outbox import purge_sent
+
+    queue(3)
+    outbox()
+    old, recent, dead = stored()
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_([old.id, dead.id]))
+        .values(sent_at=utcnow() - timedelta(days=31), last_attempt_at=utcnow())
+    )
+    db.session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == dead.id).values(status=MailStatus.DEAD)
+    )
+    db.session.commit()
+    assert purge_sent() == 1
+    assert [m.id for m in stored()] == [recent.id, dead.id]
