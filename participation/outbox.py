@@ -29,6 +29,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from .extensions import db
+from .mail import send_now
 from .models import MailStatus, OutboxMessage, utcnow
 
 mail_cli = AppGroup("mail", help="Send the mail outbox.")
@@ -67,8 +68,6 @@ def _due(session: Session) -> OutboxMessage | None:
 
 def deliver_one() -> OutboxMessage | None:
     """Send the oldest due message and record the attempt; None when nothing is due."""
-    from .mail import send_now
-
     with Session(db.engine, expire_on_commit=False) as session:
         message = _due(session)
         if message is None:
