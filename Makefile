@@ -1,12 +1,15 @@
 # make run: set everything up and serve on SQLite.  make test: set up and run the whole suite.
+# make serve: production (PARTICIPATION_ENV=production and its settings, see the README):
+# migrations, the 2018 history, then gunicorn and the mail worker (Procfile, run by honcho).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app participation
 PORT ?= 5000
+SERVE_PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup install translations lint format bench clean
+.PHONY: run serve test setup install translations lint format bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +27,14 @@ setup: install translations
 	$(FLASK) history import-2018
 	$(FLASK) sample load
 
+# The mail worker runs as a thread beside the development server: nothing else to start.
 run: setup
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	MAIL_WORKER_THREAD=1 $(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+serve: install translations
+	PARTICIPATION_ENV=production $(FLASK) db upgrade
+	PARTICIPATION_ENV=production $(FLASK) history import-2018
+	PARTICIPATION_ENV=production exec $(BIN)/honcho start --no-prefix --no-colour --port $(SERVE_PORT)
 
 test: install translations
 	$(BIN)/pytest $(PYTEST_ARGS)

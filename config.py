@@ -142,6 +142,16 @@ def load_config() -> dict:
             "MAIL_DEFAULT_SENDER", "Béthune à 2032 <participation@ville-bethune.fr>"
         ),
         "MAIL_OUTBOX_DIR": os.environ.get("MAIL_OUTBOX_DIR", str(INSTANCE_DIR / "outbox")),
+        # The outbox worker (outbox.py): a failed message waits MAIL_RETRY_SECONDS, doubled at
+        # each failure up to MAIL_RETRY_MAX_SECONDS; after MAIL_MAX_ATTEMPTS it waits for an
+        # administrator. MAIL_WORKER_THREAD runs a worker beside the development server. Sent
+        # messages are kept MAIL_KEEP_SENT_DAYS days.
+        "MAIL_RETRY_SECONDS": _int("MAIL_RETRY_SECONDS", 60),
+        "MAIL_RETRY_MAX_SECONDS": _int("MAIL_RETRY_MAX_SECONDS", 6 * 60 * 60),
+        "MAIL_MAX_ATTEMPTS": _int("MAIL_MAX_ATTEMPTS", 8),
+        "MAIL_WORKER_INTERVAL": float(os.environ.get("MAIL_WORKER_INTERVAL") or 2),
+        "MAIL_WORKER_THREAD": _bool("MAIL_WORKER_THREAD"),
+        "MAIL_KEEP_SENT_DAYS": _int("MAIL_KEEP_SENT_DAYS", 30),
         # Links in e-mails: from the public address, never from the request (mail.public_url)
         "PUBLIC_URL": public_url,
         "SERVER_NAME": os.environ.get("SERVER_NAME"),
@@ -154,4 +164,7 @@ def load_config() -> dict:
         "ARGON2_TIME_COST": _int("ARGON2_TIME_COST", 3),
         "ARGON2_MEMORY_COST": _int("ARGON2_MEMORY_COST", 65536),
         "PAGE_SIZE": 20,
+        # Logs: one JSON object a line with the request id (logs.py), by default in production
+        "LOG_FORMAT": os.environ.get("LOG_FORMAT", "json" if production else "text"),
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
     }

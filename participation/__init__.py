@@ -28,9 +28,10 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from . import errors, i18n, security, templating
+    from . import errors, i18n, logs, security, templating
     from .extensions import csrf, db, limiter, login_manager, migrate
 
+    logs.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
@@ -41,7 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init_app(app)
     templating.init_app(app)
 
-    from . import database, mail  # noqa: F401  (mail registers its commit hooks)
+    from . import database
 
     database.init_app(app)
 
@@ -49,6 +50,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .admin import bp as admin_bp
     from .comments import bp as comments_bp
     from .deliberations import bp as deliberations_bp
+    from .health import bp as health_bp
     from .main import bp as main_bp
     from .me import bp as me_bp
     from .moderation import bp as moderation_bp
@@ -70,6 +72,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(moderation_bp)
     app.register_blueprint(workshops_bp)
     app.register_blueprint(opendata_bp)
+    app.register_blueprint(health_bp)
 
     # After errors.init_app: the API answers its own errors in JSON.
     from . import api
@@ -79,4 +82,8 @@ def create_app(config: dict | None = None) -> Flask:
     from .cli import register_cli
 
     register_cli(app)
+    if app.config["MAIL_WORKER_THREAD"]:
+        from .outbox import start_thread
+
+        start_thread(app)
     return app

@@ -19,6 +19,7 @@ from sqlalchemy.orm import joinedload
 from .extensions import db
 from .models import (
     AuditEntry,
+    MailStatus,
     MasterplanStatus,
     ProposalStatus,
     Role,
@@ -98,6 +99,7 @@ ACTIONS = {
     "workshop.update": _l("Workshop changed"),
     "workshop.state": _l("Workshop state changed"),
     "workshop.import": _l("Workshop cards imported"),
+    "mail.retry": _l("Undelivered e-mail queued again"),
 }
 
 # What an administrator reviews for the accounts' security: sign-ins that failed or were paused,
@@ -129,6 +131,7 @@ TARGETS = {
     "workshops": _l("Workshop"),
     "council_sessions": _l("Council session"),
     "deliberations": _l("Deliberation"),
+    "outbox_messages": _l("E-mail"),
 }
 
 FIELDS = {
@@ -148,6 +151,8 @@ FIELDS = {
     "limit": _l("Limit reached"),
     "two_factor": _l("Two-factor authentication"),
     "remaining": _l("Recovery codes left"),
+    "mail_status": _l("Status"),
+    "attempts": _l("Attempts"),
 }
 
 # Values stored as an enum's value read as its title.
@@ -156,6 +161,7 @@ ENUMS = {
     "status": ProposalStatus,
     "state": WorkshopState,
     "masterplan_status": MasterplanStatus,
+    "mail_status": MailStatus,
 }
 
 

@@ -1,4 +1,4 @@
-"""Flask commands: users, the 2018 history, sample content, translations."""
+"""Flask commands: users, the 2018 history, sample content, translations, the mail worker."""
 
 import subprocess
 import sys
@@ -82,8 +82,10 @@ def translate_compile() -> None:
 def register_cli(app: Flask) -> None:
     from .accounts.cli import users_cli
     from .history.cli import history_cli, sample_cli
+    from .outbox import mail_cli
 
     app.cli.add_command(translate_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(history_cli)
     app.cli.add_command(sample_cli)
+    app.cli.add_command(mail_cli)

@@ -1,8 +1,12 @@
-"""Outgoing e-mail, sent only once the transaction that asked for it has committed.
+"""Outgoing e-mail, stored in the outbox in the same transaction as the change that causes it.
 
-Services call ``queue_mail``; nothing leaves if the request rolls back. With ``MAIL_SERVER`` set,
-messages go through SMTP; otherwise they are written as ``.eml`` files to ``MAIL_OUTBOX_DIR``
-(``instance/outbox/`` by default) and logged, which is what development and the tests read.
+Services call ``queue_mail``: the message is built at once, in the recipient's language, and
+added to the session as a row of ``outbox_messages``; it exists exactly when the change does
+(nothing is queued if the request rolls back) and is never sent inside the request. A worker
+(``outbox.py``: ``flask mail work``, or a thread beside the development server) sends it with
+``send_now``: through SMTP with ``MAIL_SERVER`` set, otherwise as an ``.eml`` file written to
+``MAIL_OUTBOX_DIR`` (``instance/outbox/`` by default) and logged, which is what development and
+the tests read.
 
 Every link in a mail is built by ``public_url`` from the configured public address: the Host
 header of the request that caused the mail is the sender's to choose, so a reset link built from
@@ -20,13 +24,10 @@ from urllib.parse import urlsplit
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
 from .extensions import db
-from .models import utcnow
+from .models import OutboxMessage, utcnow
 
-_KEY = "outgoing_mail"
 # Where ``make run`` serves, when neither PUBLIC_URL nor SERVER_NAME is set (production refuses
 # to start so: see config.py).
 DEVELOPMENT_URL = "http://localhost:5000"
@@ -65,15 +66,25 @@ def build_message(
     message["Subject"] = subject
     message["Date"] = format_datetime(datetime.now(UTC))
     message["Message-ID"] = make_msgid(domain="participation.bethune.fr")
-    message["Content-Language"] = locale
     message.set_content(body)
+    # After set_content, which drops every Content-* header set before it.
+    message["Content-Language"] = locale
     return message
 
 
-def queue_mail(to: str, subject, template: str, locale: str = "fr", **context) -> None:
-    """Build the message now (in the right language), send it after the commit."""
+def queue_mail(to: str, subject, template: str, locale: str = "fr", **context) -> OutboxMessage:
+    """Build the message now (in the right language) and add it to the outbox in the current
+    transaction: the worker sends it once the transaction has committed."""
     message = build_message(to, subject, template, locale=locale, **context)
-    db.session.info.setdefault(_KEY, []).append(message)
+    row = OutboxMessage(
+        message_id=message["Message-ID"],
+        recipient=to,
+        subject=message["Subject"][:500],
+        locale=locale,
+        raw=bytes(message),
+    )
+    db.session.add(row)
+    return row
 
 
 def send_now(message: EmailMessage) -> None:
@@ -81,7 +92,10 @@ def send_now(message: EmailMessage) -> None:
     if config.get("MAIL_SERVER"):
         if config.get("MAIL_USE_SSL"):
             smtp = smtplib.SMTP_SSL(
-                config["MAIL_SERVER"], config["MAIL_PORT"], context=ssl.create_default_context()
+                config["MAIL_SERVER"],
+                config["MAIL_PORT"],
+                context=ssl.create_default_context(),
+                timeout=30,
             )
         else:
             smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30)
@@ -97,18 +111,3 @@ def send_now(message: EmailMessage) -> None:
     name = f"{utcnow():%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}.eml"
     (outbox / name).write_bytes(bytes(message))
     current_app.logger.info("Mail to %s written to %s", message["To"], outbox / name)
-
-
-@event.listens_for(Session, "after_commit")
-def _send_queued(session: Session) -> None:
-    messages = session.info.pop(_KEY, [])
-    for message in messages:
-        try:
-            send_now(message)
-        except (OSError, smtplib.SMTPException):
-            current_app.logger.exception("Could not send mail to %s", message["To"])
-
-
-@event.listens_for(Session, "after_rollback")
-def _drop_queued(session: Session) -> None:
-    session.info.pop(_KEY, None)

@@ -12,13 +12,15 @@ verdicts (see ``policy``):
 - ``deliberations``: council sessions, promotion, masterplan tracking;
 - ``workshops``: planning, managing, typing paper in;
 - ``accounts``: roles and the last administrator;
-- ``rounds``: creating and editing consultations.
+- ``rounds``: creating and editing consultations;
+- ``admin``: reading the mail outbox and sending an undelivered message again.
 """
 
 from types import SimpleNamespace
 
 from . import policy
 from .accounts import rules as accounts
+from .admin import rules as admin
 from .comments import rules as comments
 from .deliberations import rules as deliberations
 from .moderation import rules as moderation
@@ -37,4 +39,5 @@ rulebook = SimpleNamespace(
     workshops=workshops,
     accounts=accounts,
     rounds=rounds,
+    admin=admin,
 )

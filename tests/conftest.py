@@ -137,14 +137,18 @@ def runner(app):
 
 @pytest.fixture
 def outbox(app):
-    """The .eml files written by the development mailer, oldest first."""
+    """The mails sent so far, oldest first: what the outbox holds that is due is delivered
+    first (as the worker would) to the development mailer's .eml files, which are then read."""
     from email import policy
     from email.parser import BytesParser
     from pathlib import Path
 
+    from participation.outbox import deliver_due
+
     directory = Path(app.config["MAIL_OUTBOX_DIR"])
 
     def read():
+        deliver_due()
         if not directory.exists():
             return []
         parser = BytesParser(policy=policy.default)

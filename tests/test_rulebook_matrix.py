@@ -21,6 +21,8 @@ from participation.models import (
     Comment,
     CouncilSession,
     Deliberation,
+    MailStatus,
+    OutboxMessage,
     Proposal,
     ProposalStatus,
     Report,
@@ -150,6 +152,17 @@ class World:
             body_html=render_markdown(body),
         )
         db.session.add(self.comment)
+        # A mail that was not delivered, which administrators may send again.
+        self.mail = OutboxMessage(
+            message_id="<dead@example.org>",
+            recipient="someone@example.org",
+            subject="Sujet",
+            locale="fr",
+            raw=b"Subject: Sujet\n\nCorps",
+            status=MailStatus.DEAD,
+            attempts=8,
+        )
+        db.session.add(self.mail)
         db.session.commit()
         # Requests may delete things: the URLs are built from what was created.
         self.ids = {
@@ -160,6 +173,7 @@ class World:
             "workshop": self.workshop.id,
             "target": self.target.id,
             "card": self.card.number,
+            "message": self.mail.id,
         }
         self.proposals = {
             status: {"id": p.id, "number": p.number} for status, p in self.proposals.items()
@@ -194,6 +208,8 @@ class World:
             values["workshop_id"] = self.ids["workshop"]
         if "user_id>" in rule:
             values["user_id"] = self.ids["target"]
+        if "message_id>" in rule:
+            values["message_id"] = self.ids["message"]
         if "<token>" in rule:
             values["token"] = "not-a-token"
         return values

@@ -7,13 +7,14 @@ from ..accounts import two_factor
 from ..accounts.rules import can_change_role, can_reset_two_factor
 from ..errors import Invalid
 from ..extensions import db
-from ..models import Role, User
+from ..models import MailStatus, OutboxMessage, Role, User
 from ..policy import can_administer
 from ..utils import safe_next_url
 from ..views import done, guard, page_arg
-from . import bp
+from . import bp, services
 from .forms import RoleForm
-from .services import users_query
+from .rules import can_read_outbox, can_retry_mail
+from .services import dead_mail_query, mail_counts, users_query
 
 
 def _account(user_id: int) -> User:
@@ -62,4 +63,31 @@ def reset_two_factor(user):
             "and set it up again.",
             name=user.display_name,
         ),
+    )
+
+
+def _outbox_message(message_id: int) -> OutboxMessage:
+    return db.get_or_404(OutboxMessage, message_id)
+
+
+@bp.get("/mail")
+@guard(can_read_outbox)
+def mail():
+    """The messages that could not be delivered, and how many wait or left."""
+    page = db.paginate(
+        dead_mail_query(),
+        page=page_arg(),
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
+    )
+    return render_template("admin/mail.html", page=page, counts=mail_counts(), statuses=MailStatus)
+
+
+@bp.post("/mail/<int:message_id>/retry")
+@guard(can_retry_mail, load=_outbox_message)
+def retry_mail(message):
+    services.retry_mail(current_user, message)
+    return done(
+        url_for("admin.mail"),
+        _("The message to %(address)s is queued again.", address=message.recipient),
     )

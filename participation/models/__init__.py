@@ -4,6 +4,7 @@ from .audit import AuditEntry
 from .base import utcnow
 from .comment import Comment, Report
 from .deliberation import CouncilSession, Deliberation, MasterplanStatus, ProgressNote
+from .mail import MailStatus, OutboxMessage
 from .neighbourhood import Neighbourhood
 from .pillar import Pillar
 from .proposal import (
@@ -49,7 +50,9 @@ __all__ = [
     "CouncilSession",
     "Deliberation",
     "MasterplanStatus",
+    "MailStatus",
     "Neighbourhood",
+    "OutboxMessage",
     "Pillar",
     "RecoveryCode",
     "Role",

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from participation.extensions import db
 from participation.models import Proposal, Report
+from participation.outbox import deliver_due
 from tests.conftest import TEST_PASSWORD
 
 from .axe import assert_accessible
@@ -21,6 +22,8 @@ pytestmark = pytest.mark.browser
 
 
 def last_link(app) -> str:
+    with app.app_context():
+        deliver_due()
     outbox = Path(app.config["MAIL_OUTBOX_DIR"])
     newest = sorted(outbox.glob("*.eml"))[-1]
     message = BytesParser(policy=policy.default).parsebytes(newest.read_bytes())
