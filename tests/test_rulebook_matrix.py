@@ -17,7 +17,9 @@ from werkzeug.exceptions import NotFound
 from participation import create_app
 from participation.extensions import db
 from participation.models import (
+    Action,
     AuditEntry,
+    Carrier,
     Comment,
     CouncilSession,
     Deliberation,
@@ -49,6 +51,7 @@ PEOPLE = (
     "blocked moderator",
     "admin",
     "blocked admin",
+    "partner of the carrier",
 )
 SKIPPED = {"static"}
 
@@ -91,6 +94,7 @@ class World:
             ),
             "admin": create_user(Role.ADMIN),
             "blocked admin": create_user(Role.ADMIN, blocked_at=utcnow(), blocked_reason="test"),
+            "partner of the carrier": create_user(),
         }
         self.people = people
         # The administrator keeps a colleague: demoting one is then allowed by the rules.
@@ -117,6 +121,15 @@ class World:
             council_session=session, number=1, pillar=pillar, title="Délibération"
         )
         db.session.add(self.deliberation)
+        # A carrier that the partner speaks for, with a published action and one waiting for
+        # the city: the action routes are walked on the waiting one (the stricter case).
+        self.carrier = Carrier(slug="porteur", name="Porteur", kind="association")
+        self.carrier.partners = [people["partner of the carrier"]]
+        Action(title="Action publiée", pillar=pillar, carrier=self.carrier)
+        self.action = Action(
+            title="Action proposée", pillar=pillar, carrier=self.carrier, review="proposed"
+        )
+        db.session.add(self.action)
         author = people["author"]
         self.proposals = {}
         published = create_proposal(round=self.round, author=author, status="published")
@@ -160,6 +173,8 @@ class World:
             "workshop": self.workshop.id,
             "target": self.target.id,
             "card": self.card.number,
+            "action": self.action.id,
+            "carrier": self.carrier.slug,
         }
         self.proposals = {
             status: {"id": p.id, "number": p.number} for status, p in self.proposals.items()
@@ -196,6 +211,10 @@ class World:
             values["user_id"] = self.ids["target"]
         if "<token>" in rule:
             values["token"] = "not-a-token"
+        if "action_id>" in rule:
+            values["action_id"] = self.ids["action"]
+        if "<carrier_slug>" in rule:
+            values["carrier_slug"] = self.ids["carrier"]
         return values
 
 
@@ -207,7 +226,17 @@ def fingerprint() -> tuple:
     """What a refused request must not change."""
     counts = tuple(
         db.session.scalar(select(func.count()).select_from(model))
-        for model in (Proposal, Support, Comment, Report, AuditEntry, Workshop, Deliberation)
+        for model in (
+            Proposal,
+            Support,
+            Comment,
+            Report,
+            AuditEntry,
+            Workshop,
+            Deliberation,
+            Action,
+            Carrier,
+        )
     )
     proposals = tuple(
         db.session.execute(

@@ -3,7 +3,16 @@
 from .audit import AuditEntry
 from .base import utcnow
 from .comment import Comment, Report
-from .deliberation import CouncilSession, Deliberation, MasterplanStatus, ProgressNote
+from .deliberation import CouncilSession, Deliberation
+from .masterplan import (
+    Action,
+    ActionReview,
+    Carrier,
+    CarrierKind,
+    MasterplanStatus,
+    ProgressNote,
+    carrier_partners,
+)
 from .neighbourhood import Neighbourhood
 from .pillar import Pillar
 from .proposal import (
@@ -28,6 +37,11 @@ from .workshop import (
 )
 
 __all__ = [
+    "Action",
+    "ActionReview",
+    "Carrier",
+    "CarrierKind",
+    "carrier_partners",
     "AuditEntry",
     "EventKind",
     "PaperItem",

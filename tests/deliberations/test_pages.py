@@ -35,7 +35,9 @@ def page(client, url: str, language: str = "fr") -> str:
 
 
 def numbers(text: str) -> list[int]:
-    return [int(n) for n in re.findall(r'deliberation-list__number">No\. (\d+)<', text)]
+    return [
+        int(n) for n in re.findall(r'deliberation-list__number">No\. \d{4}-\d\d-\d\d/(\d+)<', text)
+    ]
 
 
 def group_slugs(text: str) -> list[str]:
