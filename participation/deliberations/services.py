@@ -36,9 +36,13 @@ PillarGroups = list[tuple[Pillar, list[Deliberation]]]
 
 
 def _by_pillar(deliberations: list[Deliberation]) -> PillarGroups:
-    # Stable sort: within a pillar, the query's order (newest session first, then number) stays.
-    ordered = sorted(deliberations, key=lambda d: (d.pillar.position, d.pillar.id))
-    return [(pillar, list(items)) for pillar, items in groupby(ordered, key=lambda d: d.pillar)]
+    """Deliberations grouped by pillar, the groups in the order of their numbers: the council's
+    own order (the 2018 brochure's, whose pillars do not follow the pillars' positions)."""
+    groups: dict[int, list[Deliberation]] = {}
+    for deliberation in deliberations:
+        groups.setdefault(deliberation.pillar_id, []).append(deliberation)
+    ordered = sorted(groups.values(), key=lambda items: min(d.number for d in items))
+    return [(items[0].pillar, items) for items in ordered]
 
 
 def deliberations_by_pillar(
