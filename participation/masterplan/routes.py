@@ -58,6 +58,8 @@ def index():
         statuses=list(MasterplanStatus),
         kinds=list(CarrierKind),
         updated=services.last_updated(),
+        # The carriers a partner speaks for, to reach their pages (signed-in people only).
+        mine=carriers.carriers_of(current_user) if current_user.is_authenticated else [],
     )
 
 

@@ -149,3 +149,10 @@ def test_unknown_or_unpublished_pages_are_not_found(client, partner, garden, cre
     assert client.get("/masterplan/carriers/personne").status_code == 404
     with pytest.raises(NotFound):
         rules.can_view(None, action).require()
+
+
+def test_a_partner_finds_their_carrier_from_the_masterplan(client, sign_in, partner, garden):
+    sign_in(partner)
+    text = client.get("/masterplan/", headers=EN).text
+    assert "You speak for:" in text and f'href="/masterplan/carriers/{garden.slug}"' in text
+    assert "Propose an action" in client.get(f"/masterplan/carriers/{garden.slug}", headers=EN).text
