@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..errors import NotAllowed, NotFound
 from ..models import Action, Carrier, User
-from ..policy import Verdict, active, can_moderate, check, first
+from ..policy import ALLOWED, Verdict, active, can_moderate, check, refuse
 
 # The directory, every action's tracking and the answers to partners are the moderators' work.
 can_manage = can_moderate
@@ -27,8 +27,8 @@ def speaks_for(user: User | None, carrier: Carrier) -> bool:
 def can_view(user: User | None, action: Action) -> Verdict:
     """An action the city has not accepted is seen only by the city and the carrier's partners."""
     if action.is_published or can_manage(user) or speaks_for(user, action.carrier):
-        return Verdict()
-    return check((False, NotFound))
+        return ALLOWED
+    return refuse(NotFound())
 
 
 def can_track(user: User | None, action: Action) -> Verdict:
@@ -39,7 +39,7 @@ def can_track(user: User | None, action: Action) -> Verdict:
 def can_note(user: User | None, action: Action) -> Verdict:
     """A progress note: the city, or a partner of the action's carrier once it is published."""
     if can_manage(user):
-        return Verdict()
+        return ALLOWED
     verdict = active(user)
     if not verdict:
         return verdict
@@ -60,13 +60,13 @@ def can_propose(user: User | None, carrier: Carrier) -> Verdict:
 
 def can_review(user: User | None, action: Action) -> Verdict:
     """Accepting, asking for changes or declining a partner's action: the city."""
-    return first(can_manage(user))
+    return can_manage(user)
 
 
 def can_add_action(user: User | None, carrier: Carrier) -> Verdict:
     """A new action for a carrier: the city writes it directly, a partner proposes it."""
     if can_manage(user):
-        return Verdict()
+        return ALLOWED
     return can_propose(user, carrier)
 
 
