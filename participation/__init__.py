@@ -52,6 +52,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .deliberations import bp as deliberations_bp
     from .health import bp as health_bp
     from .main import bp as main_bp
+    from .masterplan import bp as masterplan_bp
     from .me import bp as me_bp
     from .moderation import bp as moderation_bp
     from .opendata import bp as opendata_bp
@@ -65,6 +66,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(pillars_bp)
     app.register_blueprint(rounds_bp)
     app.register_blueprint(deliberations_bp)
+    app.register_blueprint(masterplan_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(proposals_bp)
     app.register_blueprint(comments_bp)

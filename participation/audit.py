@@ -18,7 +18,9 @@ from sqlalchemy.orm import joinedload
 
 from .extensions import db
 from .models import (
+    ActionReview,
     AuditEntry,
+    CarrierKind,
     MailStatus,
     MasterplanStatus,
     ProposalStatus,
@@ -95,6 +97,17 @@ ACTIONS = {
     "deliberation.create": _l("Framework deliberation created"),
     "deliberation.tracking": _l("Masterplan tracking changed"),
     "deliberation.note": _l("Progress note published"),
+    "action.tracking": _l("Masterplan tracking changed"),
+    "action.note": _l("Progress note published"),
+    "action.create": _l("Action added to the masterplan"),
+    "action.propose": _l("Action proposed by a partner"),
+    "action.revise": _l("Action revised by a partner"),
+    "action.review": _l("City's answer to a partner's action"),
+    "carrier.create": _l("Carrier added"),
+    "carrier.update": _l("Carrier changed"),
+    "carrier.invite": _l("Partner invited to speak for a carrier"),
+    "carrier.join": _l("Partner joined a carrier"),
+    "carrier.partner": _l("Partner added to a carrier"),
     "workshop.create": _l("Workshop planned"),
     "workshop.update": _l("Workshop changed"),
     "workshop.state": _l("Workshop state changed"),
@@ -132,6 +145,8 @@ TARGETS = {
     "council_sessions": _l("Council session"),
     "deliberations": _l("Deliberation"),
     "outbox_messages": _l("E-mail"),
+    "actions": _l("Action"),
+    "carriers": _l("Carrier"),
 }
 
 FIELDS = {
@@ -153,6 +168,13 @@ FIELDS = {
     "remaining": _l("Recovery codes left"),
     "mail_status": _l("Status"),
     "attempts": _l("Attempts"),
+    "review": _l("The city's answer"),
+    "planned_on": _l("Planned for"),
+    "started_on": _l("Started on"),
+    "done_on": _l("Done on"),
+    "percent": _l("Percentage done"),
+    "kind": _l("Kind"),
+    "name": _l("Name"),
 }
 
 # Values stored as an enum's value read as its title.
@@ -162,6 +184,8 @@ ENUMS = {
     "state": WorkshopState,
     "masterplan_status": MasterplanStatus,
     "mail_status": MailStatus,
+    "review": ActionReview,
+    "kind": CarrierKind,
 }
 
 

@@ -9,7 +9,8 @@ verdicts (see ``policy``):
   machine and what each status allows;
 - ``comments``: commenting, replying, editing and deleting comments, seeing hidden ones;
 - ``moderation``: reporting, hiding, deciding, merging, blocking;
-- ``deliberations``: council sessions, promotion, masterplan tracking;
+- ``deliberations``: council sessions, promotion;
+- ``masterplan``: actions, their tracking and notes, carriers, partners and the city's answers;
 - ``workshops``: planning, managing, typing paper in;
 - ``accounts``: roles and the last administrator;
 - ``rounds``: creating and editing consultations;
@@ -23,6 +24,7 @@ from .accounts import rules as accounts
 from .admin import rules as admin
 from .comments import rules as comments
 from .deliberations import rules as deliberations
+from .masterplan import rules as masterplan
 from .moderation import rules as moderation
 from .proposals import rules as proposals
 from .proposals import state
@@ -36,6 +38,7 @@ rulebook = SimpleNamespace(
     comments=comments,
     moderation=moderation,
     deliberations=deliberations,
+    masterplan=masterplan,
     workshops=workshops,
     accounts=accounts,
     rounds=rounds,

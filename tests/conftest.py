@@ -17,7 +17,10 @@ from sqlalchemy import event, text
 
 from participation import create_app
 from participation.extensions import db
+from participation.masterplan import tracking
 from participation.models import (
+    Action,
+    Carrier,
     CouncilSession,
     Deliberation,
     Neighbourhood,
@@ -260,7 +263,43 @@ def create_round(app):
 
 
 @pytest.fixture
-def create_deliberation(app, create_pillar):
+def create_carrier(app):
+    def factory(name: str | None = None, kind: str = "association", partners=(), **fields):
+        """A carrier, found by its name when it exists already."""
+        n = next(_sequence)
+        name = name or f"Porteur {n}"
+        carrier = db.session.scalar(db.select(Carrier).where(Carrier.name == name))
+        if carrier is None:
+            carrier = Carrier(
+                slug=fields.pop("slug", f"porteur-{n}"), name=name, kind=kind, **fields
+            )
+            db.session.add(carrier)
+        carrier.partners.extend(partners)
+        db.session.commit()
+        return carrier
+
+    return factory
+
+
+@pytest.fixture
+def create_action(app, create_pillar, create_carrier):
+    def factory(carrier=None, pillar=None, **fields) -> Action:
+        n = next(_sequence)
+        action = Action(
+            title=fields.pop("title", f"Action {n}"),
+            pillar=pillar or create_pillar(),
+            carrier=carrier or create_carrier(),
+            **fields,
+        )
+        db.session.add(action)
+        db.session.commit()
+        return action
+
+    return factory
+
+
+@pytest.fixture
+def create_deliberation(app, create_pillar, create_carrier):
     sessions: dict = {}
 
     def factory(pillar: Pillar | None = None, number: int | None = None, **fields) -> Deliberation:
@@ -270,6 +309,8 @@ def create_deliberation(app, create_pillar):
             session = CouncilSession(held_on=held_on, title=f"Conseil municipal du {held_on}")
             db.session.add(session)
             sessions[held_on] = session
+        status = fields.pop("masterplan_status", "project")
+        carrier = fields.pop("carrier", None)
         item = Deliberation(
             council_session=session,
             number=number or next(_sequence),
@@ -278,6 +319,12 @@ def create_deliberation(app, create_pillar):
             **fields,
         )
         db.session.add(item)
+        db.session.flush()
+        # Each deliberation leads to its action, carried by the city unless named otherwise.
+        action = tracking.action_for_deliberation(
+            item, carrier=create_carrier(name=carrier) if carrier else None
+        )
+        action.status = status
         db.session.commit()
         return item
 

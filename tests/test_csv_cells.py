@@ -11,6 +11,8 @@ import pytest
 from participation.csv_cells import ESCAPE, FORMULA_STARTS, cell, row
 from participation.extensions import db
 from participation.models import (
+    Action,
+    Carrier,
     Comment,
     CouncilSession,
     Deliberation,
@@ -52,7 +54,7 @@ ROLES = (None, Role.RESIDENT, Role.FACILITATOR, Role.MODERATOR, Role.ADMIN)
 KNOWN = {
     "deliberations.deliberations_csv",
     "deliberations.list_csv",
-    "deliberations.masterplan_csv",
+    "masterplan.csv",
     "workshops.import_template",
     "opendata.download",
 }
@@ -122,12 +124,17 @@ def dangerous_round(
             pillar=pillar,
             title=texts["deliberation"],
             body=texts["body"],
-            carrier=texts["carrier"],
         )
         proposal.deliberation = deliberation
-        db.session.add(
-            ProgressNote(deliberation=deliberation, noted_on=date(2033, 2, n), body=texts["note"])
+        carrier = Carrier(slug=f"porteur-{n}", name=texts["carrier"], kind="association")
+        action = Action(
+            title=texts["deliberation"],
+            description=texts["body"],
+            pillar=pillar,
+            carrier=carrier,
+            deliberation=deliberation,
         )
+        db.session.add(ProgressNote(action=action, noted_on=date(2033, 2, n), body=texts["note"]))
     db.session.commit()
     return round_, written
 
@@ -146,6 +153,8 @@ def _arguments(rule, round_) -> dict:
         "workshop_id": workshop.id,
         "user_id": comment.proposal.author_id,
         "token": "not-a-token",
+        "action_id": db.session.scalar(db.select(Action.id)),
+        "carrier_slug": db.session.scalar(db.select(Carrier.slug)),
     }
     return {name: values[name] for name in rule.arguments}
 

@@ -7,7 +7,6 @@ Run on SQLite (numbers beyond 2^63) and PostgreSQL (beyond 2^31, and NUL in any 
 import csv
 import io
 import re
-from datetime import date
 
 import pytest
 from flask_babel import force_locale
@@ -19,9 +18,8 @@ from participation.extensions import db
 from participation.forms import CONTROL_CHARACTER
 from participation.models import (
     AuditEntry,
+    Carrier,
     Comment,
-    CouncilSession,
-    Deliberation,
     Proposal,
     Report,
     Role,
@@ -164,9 +162,9 @@ def test_a_search_loses_its_control_characters_and_still_finds(
 
 def test_masterplan_download_is_whole_whatever_the_filters(client, create_deliberation):
     for number in range(1, 4):
-        create_deliberation(number=number, carrier="Ville de Béthune")
-    for query in ({"carrier": "\x00"}, {"carrier": "Ville de B\x00éthune"}, {"page": "9" * 25}):
-        response = client.get("/deliberations/masterplan.csv", query_string=query)
+        create_deliberation(number=number)
+    for query in ({"kind": "\x00"}, {"kind": "ci\x00ty"}, {"carrier": "9" * 25}):
+        response = client.get("/masterplan/masterplan.csv", query_string=query)
         assert response.status_code == 200, query
         rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
         # The header and every action: the stream went to its end.
@@ -283,21 +281,16 @@ def test_sign_up_refuses_an_invisible_name(client):
     assert _count(User) == 0
 
 
-def test_a_carrier_with_a_control_character_is_refused(staff_client, create_pillar):
-    session = CouncilSession(held_on=date(2033, 1, 15), title="Conseil")
-    deliberation = Deliberation(
-        council_session=session, number=1, pillar=create_pillar(), title="Des jardins"
-    )
-    db.session.add(deliberation)
-    db.session.commit()
+def test_a_carrier_with_a_control_character_is_refused(staff_client, create_carrier):
+    carrier = create_carrier("Association Les Jardins")
     response = staff_client.post(
-        f"/deliberations/{deliberation.id}/tracking",
-        data={"status": "in_progress", "carrier": "Association\x00 Les Jardins"},
+        f"/masterplan/carriers/{carrier.slug}/edit",
+        data={"name": "Association\x00 Les Jardins", "kind": "association"},
     )
     assert response.status_code == 400
     assert control_message() in response.text
     db.session.expire_all()
-    assert db.session.get(Deliberation, deliberation.id).carrier != "Association\x00 Les Jardins"
+    assert db.session.get(Carrier, carrier.id).name == "Association Les Jardins"
 
 
 def test_an_unblocking_note_loses_its_control_characters(staff_client, create_user):

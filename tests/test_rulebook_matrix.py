@@ -17,7 +17,9 @@ from werkzeug.exceptions import NotFound
 from participation import create_app
 from participation.extensions import db
 from participation.models import (
+    Action,
     AuditEntry,
+    Carrier,
     Comment,
     CouncilSession,
     Deliberation,
@@ -51,6 +53,7 @@ PEOPLE = (
     "blocked moderator",
     "admin",
     "blocked admin",
+    "partner of the carrier",
 )
 SKIPPED = {"static"}
 
@@ -93,6 +96,7 @@ class World:
             ),
             "admin": create_user(Role.ADMIN),
             "blocked admin": create_user(Role.ADMIN, blocked_at=utcnow(), blocked_reason="test"),
+            "partner of the carrier": create_user(),
         }
         self.people = people
         # The administrator keeps a colleague: demoting one is then allowed by the rules.
@@ -119,6 +123,15 @@ class World:
             council_session=session, number=1, pillar=pillar, title="Délibération"
         )
         db.session.add(self.deliberation)
+        # A carrier that the partner speaks for, with a published action and one waiting for
+        # the city: the action routes are walked on the waiting one (the stricter case).
+        self.carrier = Carrier(slug="porteur", name="Porteur", kind="association")
+        self.carrier.partners = [people["partner of the carrier"]]
+        Action(title="Action publiée", pillar=pillar, carrier=self.carrier)
+        self.action = Action(
+            title="Action proposée", pillar=pillar, carrier=self.carrier, review="proposed"
+        )
+        db.session.add(self.action)
         author = people["author"]
         self.proposals = {}
         published = create_proposal(round=self.round, author=author, status="published")
@@ -174,6 +187,8 @@ class World:
             "target": self.target.id,
             "card": self.card.number,
             "message": self.mail.id,
+            "action": self.action.id,
+            "carrier": self.carrier.slug,
         }
         self.proposals = {
             status: {"id": p.id, "number": p.number} for status, p in self.proposals.items()
@@ -212,6 +227,10 @@ class World:
             values["message_id"] = self.ids["message"]
         if "<token>" in rule:
             values["token"] = "not-a-token"
+        if "action_id>" in rule:
+            values["action_id"] = self.ids["action"]
+        if "<carrier_slug>" in rule:
+            values["carrier_slug"] = self.ids["carrier"]
         return values
 
 
@@ -223,7 +242,17 @@ def fingerprint() -> tuple:
     """What a refused request must not change."""
     counts = tuple(
         db.session.scalar(select(func.count()).select_from(model))
-        for model in (Proposal, Support, Comment, Report, AuditEntry, Workshop, Deliberation)
+        for model in (
+            Proposal,
+            Support,
+            Comment,
+            Report,
+            AuditEntry,
+            Workshop,
+            Deliberation,
+            Action,
+            Carrier,
+        )
     )
     proposals = tuple(
         db.session.execute(

@@ -41,7 +41,7 @@ deliberations_bp = Blueprint(
     "api_deliberations",
     __name__,
     url_prefix=PREFIX,
-    description="Council sessions, framework deliberations and their masterplan tracking.",
+    description="Council sessions, framework deliberations and the masterplan's actions and carriers.",
 )
 BLUEPRINTS = (rounds_bp, proposals_bp, workshops_bp, deliberations_bp)
 
@@ -189,5 +189,23 @@ def council_sessions():
 @deliberations_bp.alt_response(400, response="DEFAULT_ERROR")
 @rate_limited
 def deliberations(**args):
-    """Framework deliberations with their masterplan tracking (status, carrier, notes)."""
+    """Framework deliberations with the masterplan action each leads to (status, carrier, notes)."""
     return paged(page_or_400(services.deliberations_page, **args))
+
+
+@deliberations_bp.route("/actions")
+@deliberations_bp.arguments(schemas.ActionArgs, location="query", as_kwargs=True)
+@deliberations_bp.response(200, schemas.ActionPageSchema)
+@deliberations_bp.alt_response(400, response="DEFAULT_ERROR")
+@rate_limited
+def actions(**args):
+    """The masterplan: every public action, the city's and its partners', in id order."""
+    return paged(page_or_400(services.actions_page, **args))
+
+
+@deliberations_bp.route("/carriers")
+@deliberations_bp.response(200, schemas.CarrierListSchema)
+@rate_limited
+def carriers():
+    """Who carries the masterplan's actions: the city and its partners."""
+    return {"items": services.carriers()}

@@ -8,7 +8,7 @@ from datetime import UTC
 
 from marshmallow import Schema, fields, validate
 
-from ..models import MasterplanStatus, Origin, RoundPhase, WorkshopState
+from ..models import CarrierKind, MasterplanStatus, Origin, RoundPhase, WorkshopState
 from ..proposals.state import PUBLIC_STATUSES
 from ..views import MAX_INT
 from .services import (
@@ -300,21 +300,33 @@ class SessionRef(Schema):
 
 
 class MasterplanSchema(Schema):
-    status = fields.String(
-        attribute="masterplan_status", validate=_choice(MasterplanStatus), required=True
-    )
-    carrier = fields.String(required=True)
+    action_id = fields.Integer(attribute="id", required=True)
+    status = fields.String(validate=_choice(MasterplanStatus), required=True)
+    carrier = computed(fields.String, lambda a: a.carrier.name, required=True)
     progress_notes = fields.List(fields.Nested(ProgressNoteSchema), required=True)
 
 
 class DeliberationSchema(Schema):
     id = fields.Integer(required=True)
-    number = fields.Integer(required=True)
+    number = fields.Integer(
+        required=True, metadata={"description": "Its number within its council session."}
+    )
+    reference = fields.String(
+        required=True,
+        metadata={"description": "A number that never repeats: the council's date/number."},
+    )
     council_session = fields.Nested(SessionRef, required=True)
     pillar = fields.Nested(PillarRef, required=True)
     title = fields.String(required=True)
     body = fields.String(required=True)
-    masterplan = computed(fields.Nested, lambda d: d, MasterplanSchema, required=True)
+    masterplan = computed(
+        fields.Nested,
+        lambda d: d.action,
+        MasterplanSchema,
+        allow_none=True,
+        required=True,
+        metadata={"description": "The action of the masterplan it leads to."},
+    )
     proposal_ids = computed(
         fields.List,
         lambda d: [p.id for p in d.visible_proposals],
@@ -381,3 +393,57 @@ class StatisticsSchema(Schema):
     by_neighbourhood = fields.List(fields.Nested(NeighbourhoodTallySchema), required=True)
     by_channel = fields.Nested(ChannelsSchema, required=True)
     masterplan = fields.Nested(MasterplanCountsSchema, required=True)
+
+
+# --- the masterplan --------------------------------------------------------------------------
+
+
+class ActionArgs(PageArgs):
+    pillar = slug("Pillar slug.")
+    status = fields.String(validate=_choice(MasterplanStatus))
+    kind = fields.String(validate=_choice(CarrierKind), metadata={"description": "Carrier kind."})
+    carrier = slug("Carrier slug.")
+
+
+class CarrierSchema(Schema):
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+    kind = fields.String(validate=_choice(CarrierKind), required=True)
+    description = fields.String(required=True)
+    website = fields.String(required=True)
+    is_sample = fields.Boolean(required=True)
+
+
+class CarrierListSchema(Schema):
+    items = fields.List(fields.Nested(CarrierSchema), required=True)
+
+
+class CarrierRef(Schema):
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+    kind = fields.String(validate=_choice(CarrierKind), required=True)
+
+
+class ActionSchema(Schema):
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    description = fields.String(required=True)
+    pillar = fields.Nested(PillarRef, required=True)
+    carrier = fields.Nested(CarrierRef, required=True)
+    status = fields.String(validate=_choice(MasterplanStatus), required=True)
+    planned_on = fields.Date(allow_none=True, required=True)
+    started_on = fields.Date(allow_none=True, required=True)
+    done_on = fields.Date(allow_none=True, required=True)
+    percent = fields.Integer(allow_none=True, required=True)
+    deliberation_id = fields.Integer(
+        allow_none=True,
+        required=True,
+        metadata={"description": "The framework deliberation it carries out, if any."},
+    )
+    is_sample = fields.Boolean(required=True)
+    progress_notes = fields.List(fields.Nested(ProgressNoteSchema), required=True)
+
+
+class ActionPageSchema(Schema):
+    items = fields.List(fields.Nested(ActionSchema), required=True)
+    links = fields.Nested(PageLinks, required=True)

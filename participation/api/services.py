@@ -12,9 +12,12 @@ from datetime import date, datetime
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from ..deliberations.services import MasterplanFilters, masterplan_query
 from ..extensions import db
+from ..masterplan.services import MasterplanFilters, masterplan_query
+from ..masterplan.services import carriers as masterplan_carriers
 from ..models import (
+    Action,
+    Carrier,
     Comment,
     CouncilSession,
     Deliberation,
@@ -361,15 +364,54 @@ def deliberations_page(
     cursor: str | None = None,
     limit: int = 20,
 ) -> Page:
-    query = masterplan_query(MasterplanFilters(status=status, council_session_id=session))
+    query = (
+        select(Deliberation)
+        .join(Deliberation.council_session)
+        .join(Deliberation.pillar)
+        .outerjoin(Deliberation.action)
+        .options(
+            contains_eager(Deliberation.council_session),
+            contains_eager(Deliberation.pillar),
+            contains_eager(Deliberation.action).joinedload(Action.carrier),
+            contains_eager(Deliberation.action).selectinload(Action.progress_notes),
+            selectinload(Deliberation.visible_proposals),
+        )
+    )
+    if session:
+        query = query.where(Deliberation.council_session_id == session)
+    if status:
+        query = query.where(Action.status == status)
     if pillar:
         query = query.where(Deliberation.pillar_id == _id_of(Pillar, pillar))
-    query = query.options(
-        contains_eager(Deliberation.pillar),
-        selectinload(Deliberation.progress_notes),
-        selectinload(Deliberation.visible_proposals),
-    )
     return paginate(query, DELIBERATION_KEYS, cursor, limit)
+
+
+# --- the masterplan: actions and carriers ----------------------------------------------------
+
+ACTION_KEYS = (SortKey(Action.id, False, lambda a: a.id),)
+
+
+def actions_page(
+    *,
+    pillar: str | None = None,
+    status: str | None = None,
+    kind: str | None = None,
+    carrier: str | None = None,
+    cursor: str | None = None,
+    limit: int = 20,
+) -> Page:
+    """Public actions of the masterplan (``masterplan.services``' filters), in id order."""
+    query = masterplan_query(MasterplanFilters(status=status, kind=kind))
+    if pillar:
+        query = query.where(Action.pillar_id == _id_of(Pillar, pillar))
+    if carrier:
+        query = query.where(Action.carrier_id == _id_of(Carrier, carrier))
+    query = query.options(selectinload(Action.progress_notes))
+    return paginate(query, ACTION_KEYS, cursor, limit)
+
+
+def carriers() -> list[Carrier]:
+    return masterplan_carriers()
 
 
 # --- statistics ------------------------------------------------------------------------------

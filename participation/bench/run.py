@@ -89,7 +89,7 @@ def pages(db) -> list[Page]:
         Page("proposal with 1,000 comments", f"{listing}{busiest}"),
         Page("pillar", f"/pillars/{FILTER_PILLAR}"),
         Page("deliberations", "/deliberations/"),
-        Page("masterplan", "/deliberations/masterplan"),
+        Page("masterplan", "/masterplan/"),
         Page("statistics", f"{base}/statistics"),
         Page("API, proposals", f"/api/v1/proposals?round={round_.slug}"),
         Page("moderator home", "/moderation/", as_moderator=True),

@@ -12,7 +12,6 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..forms import Form
-from ..models import MasterplanStatus
 from ..templating import localdate
 from .rules import PromotionNotPossible
 
@@ -23,21 +22,6 @@ def _strip(value):
 
 def _optional_int(value):
     return int(value) if value not in (None, "", "None") else None
-
-
-def status_choices(empty=None):
-    choices = [SelectChoice(s.value, s.title) for s in MasterplanStatus]
-    return ([SelectChoice("", empty)] if empty else []) + choices
-
-
-def carrier_field():
-    return StringField(
-        _l("Carried by"),
-        id="carrier",
-        filters=[_strip],
-        validators=[DataRequired(_l("Say who carries the action.")), Length(max=200)],
-        default="Ville de Béthune",
-    )
 
 
 class CouncilSessionForm(Form):
@@ -98,7 +82,6 @@ class PromoteForm(Form):
         validators=[Optional(), Length(max=10000)],
         render_kw={"rows": 5},
     )
-    carrier = carrier_field()
 
     def set_choices(self, candidates, sessions, pillars) -> None:
         self.proposal_ids.choices = [
@@ -111,28 +94,3 @@ class PromoteForm(Form):
         self.pillar_id.choices = [SelectChoice("", _l("Choose"))] + [
             SelectChoice(p.id, p.name) for p in pillars
         ]
-
-
-class TrackingForm(Form):
-    # Explicit ids: the detail page shows this form beside the note form, which has a status too.
-    status = SelectField(_l("Status"), id="tracking-status", choices=status_choices())
-    carrier = carrier_field()
-
-
-class NoteForm(Form):
-    noted_on = DateField(
-        _l("Date"), id="note-date", validators=[DataRequired(_l("Enter the date."))]
-    )
-    body = TextAreaField(
-        _l("What has happened"),
-        id="note-body",
-        filters=[_strip],
-        validators=[DataRequired(_l("Write what has happened.")), Length(max=5000)],
-        render_kw={"rows": 4},
-    )
-    status = SelectField(
-        _l("New status (optional)"),
-        id="note-status",
-        choices=status_choices(_l("Unchanged")),
-        validators=[Optional()],
-    )

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from .. import audit
 from ..errors import ParticipationError
 from ..extensions import db
+from ..masterplan import tracking
 from ..models import CouncilSession, Deliberation, Pillar, Proposal, ProposalStatus, User
 from ..notifications import notify_followers
 from ..proposals import state
@@ -20,8 +21,6 @@ from . import rules
 from .rules import PromotionNotPossible
 
 __all__ = ["NumberTaken", "PromotionNotPossible", "DeliberationInput", "promote"]
-
-CITY = "Ville de Béthune"
 
 
 class NumberTaken(ParticipationError):
@@ -60,11 +59,11 @@ class DeliberationInput:
     pillar_id: int
     title: str
     body: str = ""
-    carrier: str = CITY
 
 
 def promote(proposals: list[Proposal], actor: User, data: DeliberationInput) -> Deliberation:
-    """Turn retained proposals into one numbered framework deliberation of a council session."""
+    """Turn retained proposals into one numbered framework deliberation of a council session,
+    and its action in the masterplan."""
     rules.can_manage(actor).require()
     if not proposals or len({p.round_id for p in proposals}) != 1:
         raise PromotionNotPossible()
@@ -81,13 +80,14 @@ def promote(proposals: list[Proposal], actor: User, data: DeliberationInput) -> 
         pillar_id=data.pillar_id,
         title=data.title.strip(),
         body=data.body.strip(),
-        carrier=data.carrier.strip() or CITY,
     )
     try:
         with db.session.begin_nested():
             db.session.add(deliberation)
     except IntegrityError as error:
         raise NumberTaken() from error
+    # Each framework deliberation leads to an action of the masterplan, carried by the city.
+    tracking.action_for_deliberation(deliberation)
     for proposal in proposals:
         proposal.deliberation = deliberation
         state.transition(

@@ -1,18 +1,17 @@
-from flask import Response, abort, render_template, request, stream_with_context, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import MasterplanStatus, Round, utcnow
-from ..paris_time import utc_to_paris
+from ..masterplan.csv_export import masterplan_csv_response
+from ..masterplan.services import MasterplanFilters
+from ..models import Round
 from ..pillars.services import all_pillars
-from ..policy import anyone, is_moderator
-from ..views import attempt, done, form_status, guard, int_arg, page_arg
-from . import bp, csv_export, promotion, rules, services, tracking
-from .forms import CouncilSessionForm, NoteForm, PromoteForm, TrackingForm
-
-MASTERPLAN_PAGE_SIZE = 100
+from ..policy import anyone
+from ..views import attempt, done, form_status, guard, int_arg
+from . import bp, promotion, rules, services
+from .forms import CouncilSessionForm, PromoteForm
 
 
 def _deliberation(deliberation_id: int):
@@ -41,76 +40,30 @@ def index():
     )
 
 
-def _moderator_forms(deliberation, **forms) -> dict:
-    forms.setdefault(
-        "tracking_form",
-        TrackingForm(
-            formdata=None, status=deliberation.masterplan_status, carrier=deliberation.carrier
-        ),
-    )
-    forms.setdefault("note_form", NoteForm(formdata=None, noted_on=utc_to_paris(utcnow()).date()))
-    return forms
-
-
 @bp.get("/<int:deliberation_id>")
 @guard(anyone, load=_deliberation)
 def show(deliberation):
-    forms = _moderator_forms(deliberation) if is_moderator(current_user) else {}
-    return render_template("deliberations/show.html", deliberation=deliberation, **forms)
-
-
-def _masterplan_filters() -> services.MasterplanFilters:
-    return services.MasterplanFilters(
-        pillar_id=int_arg("pillar"),
-        status=request.args.get("status") or None,
-        carrier=request.args.get("carrier") or None,
-        council_session_id=int_arg("session"),
-    )
+    return render_template("deliberations/show.html", deliberation=deliberation)
 
 
 @bp.get("/masterplan")
 @guard(anyone)
 def masterplan():
-    filters = _masterplan_filters()
-    page = db.paginate(
-        services.masterplan_query(filters),
-        page=page_arg(),
-        per_page=MASTERPLAN_PAGE_SIZE,
-        max_per_page=MASTERPLAN_PAGE_SIZE,
-        error_out=False,
-    )
-    return render_template(
-        "deliberations/masterplan.html",
-        page=page,
-        filters=filters,
-        counts=services.status_counts(filters),
-        carriers=services.carriers(),
-        pillars=all_pillars(),
-        notes=services.latest_notes([d.id for d in page.items]),
-        statuses=list(MasterplanStatus),
-    )
-
-
-def _csv(filename: str) -> Response:
-    return Response(
-        stream_with_context(csv_export.rows(_masterplan_filters())),
-        mimetype="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}-{utcnow():%Y-%m-%d}.csv"'
-        },
-    )
-
-
-@bp.get("/deliberations.csv")
-@guard(anyone)
-def deliberations_csv():
-    return _csv("deliberations-cadres")
+    # The masterplan has its own pages now; links given out before still lead there.
+    return redirect(url_for("masterplan.index", **request.args), 301)
 
 
 @bp.get("/masterplan.csv")
 @guard(anyone)
 def masterplan_csv():
-    return _csv("plan-d-actions")
+    return redirect(url_for("masterplan.csv", **request.args), 301)
+
+
+@bp.get("/deliberations.csv")
+@guard(anyone)
+def deliberations_csv():
+    """The actions that went through the council, with their deliberation's number and date."""
+    return masterplan_csv_response(MasterplanFilters(council_only=True), "deliberations-cadres")
 
 
 @bp.record_once
@@ -192,41 +145,4 @@ def _deliberation_input(form: PromoteForm) -> promotion.DeliberationInput:
         pillar_id=form.pillar_id.data,
         title=form.title.data,
         body=form.body.data or "",
-        carrier=form.carrier.data or "",
-    )
-
-
-@bp.route("/<int:deliberation_id>/tracking", methods=["GET", "POST"])
-@guard(rules.can_manage)
-def update_tracking(deliberation_id: int):
-    deliberation = _deliberation(deliberation_id)
-    form = TrackingForm(status=deliberation.masterplan_status, carrier=deliberation.carrier)
-    if form.validate_on_submit():
-        tracking.update_tracking(
-            deliberation, current_user, MasterplanStatus(form.status.data), form.carrier.data
-        )
-        return done(
-            url_for("deliberations.show", deliberation_id=deliberation.id),
-            _("The tracking is updated."),
-        )
-    return render_template(
-        "deliberations/tracking.html", deliberation=deliberation, form=form
-    ), form_status(form)
-
-
-@bp.post("/<int:deliberation_id>/notes")
-@guard(rules.can_manage)
-def add_note(deliberation_id: int):
-    deliberation = _deliberation(deliberation_id)
-    form = NoteForm()
-    if not form.validate_on_submit():
-        forms = _moderator_forms(deliberation, note_form=form)
-        return render_template("deliberations/show.html", deliberation=deliberation, **forms), 400
-    status = MasterplanStatus(form.status.data) if form.status.data else None
-    tracking.add_progress_note(
-        deliberation, current_user, form.noted_on.data, form.body.data, status
-    )
-    return done(
-        url_for("deliberations.show", deliberation_id=deliberation.id, _anchor="progress-title"),
-        _("The progress note is published."),
     )

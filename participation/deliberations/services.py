@@ -1,20 +1,12 @@
 """Reading framework deliberations, grouped the way visitors browse them."""
 
-from dataclasses import dataclass
 from itertools import groupby
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from ..extensions import db
-from ..models import (
-    CouncilSession,
-    Deliberation,
-    MasterplanStatus,
-    Pillar,
-    ProgressNote,
-    Proposal,
-)
+from ..models import Action, CouncilSession, Deliberation, Pillar, Proposal
 from . import rules
 
 
@@ -23,8 +15,13 @@ def _base_query():
         select(Deliberation)
         .join(Deliberation.pillar)
         .join(Deliberation.council_session)
-        # The joins above also load both relations: one query whatever the number of rows.
-        .options(contains_eager(Deliberation.pillar), contains_eager(Deliberation.council_session))
+        .outerjoin(Deliberation.action)
+        # The joins above also load the relations: one query whatever the number of rows.
+        .options(
+            contains_eager(Deliberation.pillar),
+            contains_eager(Deliberation.council_session),
+            contains_eager(Deliberation.action),
+        )
         .order_by(
             CouncilSession.held_on.desc(),
             CouncilSession.id.desc(),
@@ -39,9 +36,13 @@ PillarGroups = list[tuple[Pillar, list[Deliberation]]]
 
 
 def _by_pillar(deliberations: list[Deliberation]) -> PillarGroups:
-    # Stable sort: within a pillar, the query's order (newest session first, then number) stays.
-    ordered = sorted(deliberations, key=lambda d: (d.pillar.position, d.pillar.id))
-    return [(pillar, list(items)) for pillar, items in groupby(ordered, key=lambda d: d.pillar)]
+    """Deliberations grouped by pillar, the groups in the order of their numbers: the council's
+    own order (the 2018 brochure's, whose pillars do not follow the pillars' positions)."""
+    groups: dict[int, list[Deliberation]] = {}
+    for deliberation in deliberations:
+        groups.setdefault(deliberation.pillar_id, []).append(deliberation)
+    ordered = sorted(groups.values(), key=lambda items: min(d.number for d in items))
+    return [(items[0].pillar, items) for items in ordered]
 
 
 def deliberations_by_pillar(
@@ -92,96 +93,10 @@ def get_deliberation_or_404(deliberation_id: int) -> Deliberation:
             joinedload(Deliberation.pillar),
             joinedload(Deliberation.council_session),
             selectinload(Deliberation.visible_proposals).joinedload(Proposal.round),
-            selectinload(Deliberation.progress_notes),
+            joinedload(Deliberation.action).joinedload(Action.carrier),
+            joinedload(Deliberation.action).selectinload(Action.progress_notes),
         )
     )
-
-
-# --- the masterplan ------------------------------------------------------------------------
-
-
-@dataclass
-class MasterplanFilters:
-    pillar_id: int | None = None
-    status: str | None = None
-    carrier: str | None = None
-    council_session_id: int | None = None
-
-    def apply(self, query, *, with_status: bool = True):
-        if self.pillar_id:
-            query = query.where(Deliberation.pillar_id == self.pillar_id)
-        if with_status and self.status in STATUSES:
-            query = query.where(Deliberation.masterplan_status == self.status)
-        if self.carrier:
-            query = query.where(Deliberation.carrier == self.carrier)
-        if self.council_session_id:
-            query = query.where(Deliberation.council_session_id == self.council_session_id)
-        return query
-
-
-STATUSES = [s.value for s in MasterplanStatus]
-
-
-def masterplan_query(filters: MasterplanFilters):
-    return filters.apply(_base_query())
-
-
-def status_counts(filters: MasterplanFilters) -> dict[MasterplanStatus, int]:
-    """How many actions are in each status, for the filters other than the status: one query."""
-    rows = db.session.execute(
-        filters.apply(
-            select(Deliberation.masterplan_status, func.count()).group_by(
-                Deliberation.masterplan_status
-            ),
-            with_status=False,
-        )
-    ).all()
-    found = dict(rows)
-    return {status: found.get(status.value, 0) for status in MasterplanStatus}
-
-
-def carriers() -> list[str]:
-    return list(
-        db.session.scalars(select(Deliberation.carrier).distinct().order_by(Deliberation.carrier))
-    )
-
-
-def latest_notes(deliberation_ids: list[int]) -> dict[int, ProgressNote]:
-    """The latest progress note of each deliberation (by its date, then as recorded): one query."""
-    if not deliberation_ids:
-        return {}
-    ranked = (
-        select(
-            ProgressNote.id,
-            func.row_number()
-            .over(
-                partition_by=ProgressNote.deliberation_id,
-                order_by=(ProgressNote.noted_on.desc(), ProgressNote.id.desc()),
-            )
-            .label("rank"),
-        )
-        .where(ProgressNote.deliberation_id.in_(deliberation_ids))
-        .subquery()
-    )
-    notes = db.session.scalars(
-        select(ProgressNote).join(ranked, ranked.c.id == ProgressNote.id).where(ranked.c.rank == 1)
-    )
-    return {note.deliberation_id: note for note in notes}
-
-
-def proposal_codes(deliberation_ids: list[int]) -> dict[int, list[str]]:
-    """The codes of the public proposals each deliberation came from, in one query."""
-    if not deliberation_ids:
-        return {}
-    codes: dict[int, list[str]] = {}
-    rows = db.session.execute(
-        select(Proposal.deliberation_id, Proposal.number)
-        .where(Proposal.deliberation_id.in_(deliberation_ids), Proposal.is_visible)
-        .order_by(Proposal.number)
-    )
-    for deliberation_id, number in rows:
-        codes.setdefault(deliberation_id, []).append(f"P-{number}")
-    return codes
 
 
 def retained_proposals(round_id: int | None = None, pillar_id: int | None = None) -> list[Proposal]:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Neighbourhood, Pillar, Round, utcnow
 from ..paris_time import PARIS, paris_to_utc
+from .sample_masterplan import load_sample_masterplan
 from .sample_participation import load_sample_participation
 from .services import ImportReport, upsert_pillars
 from .smart_days_2018 import PILLARS, parse_smart_days_2018, read_shipped_text
@@ -101,9 +102,12 @@ def _ensure_pillars(report: ImportReport) -> list[Pillar]:
 
 
 def load_sample_content() -> ImportReport:
-    """Create the sample neighbourhoods and the open sample round, unless already there."""
+    """Create the sample neighbourhoods, partner actions of the masterplan and the open sample
+    round, unless already there."""
     report = ImportReport()
     _ensure_neighbourhoods(report)
+    pillars = _ensure_pillars(report)
+    load_sample_masterplan(report)
     if db.session.scalar(select(Round.id).where(Round.slug == ROUND_SLUG)) is not None:
         report.record("rounds", "unchanged")
         return report
@@ -115,7 +119,7 @@ def load_sample_content() -> ImportReport:
         is_sample=True,
         **_sample_calendar(utcnow()),
     )
-    round_.pillars = _ensure_pillars(report)
+    round_.pillars = pillars
     db.session.add(round_)
     db.session.flush()
     report.record("rounds", "created")

@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import CouncilSession, Deliberation, MasterplanStatus, Pillar, Round
+from ..masterplan import tracking
+from ..models import CouncilSession, Deliberation, Pillar, Round
 from ..paris_time import paris_to_utc
 from .smart_days_2018 import (
     ParsedPillar,
@@ -23,13 +25,14 @@ ROUND_SLUG = "smart-days-2018"
 ROUND_TITLE = "Smart Days 2018"
 COUNCIL_DATE = date(2018, 12, 11)
 COUNCIL_TITLE = "Conseil municipal du 11 décembre 2018"
-CARRIER = "Ville de Béthune"
 
 KINDS = (
     "pillars",
     "rounds",
     "council sessions",
     "deliberations",
+    "actions",
+    "carriers",
     "neighbourhoods",
     "sample proposals",
 )
@@ -169,7 +172,9 @@ def _upsert_deliberations(
     existing = {
         d.number: d
         for d in db.session.scalars(
-            select(Deliberation).where(Deliberation.council_session_id == session.id)
+            select(Deliberation)
+            .where(Deliberation.council_session_id == session.id)
+            .options(selectinload(Deliberation.action))
         )
     }
     for number, (parsed, title) in enumerate(brochure.proposals, start=1):
@@ -177,16 +182,12 @@ def _upsert_deliberations(
         deliberation = existing.get(number)
         if deliberation is None:
             db.session.add(
-                Deliberation(
+                deliberation := Deliberation(
                     council_session=session,
                     number=number,
                     pillar_id=pillar.id,
                     title=title,
                     body="",
-                    # Starting values of the masterplan tracking, which moderators then keep up
-                    # to date: a re-import must not reset them.
-                    masterplan_status=MasterplanStatus.PROJECT,
-                    carrier=CARRIER,
                 )
             )
             report.record("deliberations", "created")
@@ -194,6 +195,13 @@ def _upsert_deliberations(
             report.record("deliberations", "updated")
         else:
             report.record("deliberations", "unchanged")
+        if deliberation.action is None:
+            # Each deliberation leads to its action, carried by the city; moderators then keep
+            # its tracking up to date, and a re-import never resets it.
+            tracking.action_for_deliberation(deliberation)
+            report.record("actions", "created")
+        else:
+            report.record("actions", "unchanged")
     db.session.flush()
 
 

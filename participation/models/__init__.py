@@ -3,8 +3,17 @@
 from .audit import AuditEntry
 from .base import utcnow
 from .comment import Comment, Report
-from .deliberation import CouncilSession, Deliberation, MasterplanStatus, ProgressNote
+from .deliberation import CouncilSession, Deliberation
 from .mail import MailStatus, OutboxMessage
+from .masterplan import (
+    Action,
+    ActionReview,
+    Carrier,
+    CarrierKind,
+    MasterplanStatus,
+    ProgressNote,
+    carrier_partners,
+)
 from .neighbourhood import Neighbourhood
 from .pillar import Pillar
 from .proposal import (
@@ -29,6 +38,11 @@ from .workshop import (
 )
 
 __all__ = [
+    "Action",
+    "ActionReview",
+    "Carrier",
+    "CarrierKind",
+    "carrier_partners",
     "AuditEntry",
     "EventKind",
     "PaperItem",

@@ -1,34 +1,17 @@
-import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .base import utcnow
-from .types import enum_column_type
 
 if TYPE_CHECKING:
+    from .masterplan import Action
     from .pillar import Pillar
     from .proposal import Proposal
     from .round import Round
-    from .user import User
-
-
-class MasterplanStatus(enum.StrEnum):
-    PROJECT = "project"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-
-    @property
-    def title(self):
-        return {
-            MasterplanStatus.PROJECT: _l("Project"),
-            MasterplanStatus.IN_PROGRESS: _l("In progress"),
-            MasterplanStatus.DONE: _l("Done"),
-        }[self]
 
 
 class CouncilSession(db.Model):
@@ -50,7 +33,7 @@ class CouncilSession(db.Model):
 
 
 class Deliberation(db.Model):
-    """A numbered framework deliberation (délibération cadre) and its masterplan tracking."""
+    """A numbered framework deliberation (délibération cadre), voted by a council session."""
 
     __tablename__ = "deliberations"
     __table_args__ = (
@@ -68,10 +51,6 @@ class Deliberation(db.Model):
     )
     title: Mapped[str] = mapped_column(String(500))
     body: Mapped[str] = mapped_column(Text, default="")
-    masterplan_status: Mapped[MasterplanStatus] = mapped_column(
-        enum_column_type(MasterplanStatus, "status_known", 20), default=MasterplanStatus.PROJECT
-    )
-    carrier: Mapped[str] = mapped_column(String(200), default="Ville de Béthune")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -86,33 +65,11 @@ class Deliberation(db.Model):
         viewonly=True,
         order_by="Proposal.id",
     )
-    progress_notes: Mapped[list["ProgressNote"]] = relationship(
-        back_populates="deliberation",
-        order_by="ProgressNote.noted_on.desc(), ProgressNote.id.desc()",
-        cascade="all, delete-orphan",
-    )
 
     @property
-    def status(self) -> MasterplanStatus:
-        return MasterplanStatus(self.masterplan_status)
+    def reference(self) -> str:
+        """A number that never repeats: the council's date, then the number within it."""
+        return f"{self.council_session.held_on.isoformat()}/{self.number}"
 
-
-class ProgressNote(db.Model):
-    """A dated note on a masterplan action's progress, with the status it set."""
-
-    __tablename__ = "progress_notes"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    deliberation_id: Mapped[int] = mapped_column(
-        ForeignKey("deliberations.id", ondelete="CASCADE"), index=True
-    )
-    noted_on: Mapped[date]
-    body: Mapped[str] = mapped_column(Text)
-    status: Mapped[MasterplanStatus | None] = mapped_column(
-        enum_column_type(MasterplanStatus, "status_known", 20)
-    )
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    deliberation: Mapped["Deliberation"] = relationship(back_populates="progress_notes")
-    author: Mapped["User | None"] = relationship()
+    # The masterplan action that carries it out (``models/masterplan.py``).
+    action: Mapped["Action | None"] = relationship(back_populates="deliberation", uselist=False)

@@ -121,6 +121,16 @@ def _progress_notes(round_: Round) -> Iterator[list]:
         yield list(row)
 
 
+def _actions(_round: Round) -> Iterator[list]:
+    for row in _stream(services.action_rows()):
+        yield list(row)
+
+
+def _carriers(_round: Round) -> Iterator[list]:
+    for row in _stream(services.carrier_rows()):
+        yield list(row)
+
+
 C = Column
 CODE = C("proposal_code", "Code de la proposition (P-numéro)", "Proposal code (P-number)")
 WORKSHOP = C(
@@ -248,8 +258,8 @@ FILES = (
     ),
     DataFile(
         "deliberations.csv",
-        "Délibérations cadres et suivi du schéma directeur (masterplan)",
-        "Framework deliberations and their masterplan tracking",
+        "Délibérations cadres et suivi de leur action dans le plan d'actions",
+        "Framework deliberations and the tracking of their action in the masterplan",
         (
             C("deliberation_id", "Identifiant de la délibération", "Deliberation id"),
             C("council_date", "Date du conseil municipal", "Council session date"),
@@ -265,13 +275,18 @@ FILES = (
                 "Progress: project, in_progress, done",
             ),
             C("carrier", "Porteur de l'action", "Who carries the action"),
+            C(
+                "action_id",
+                "Action du plan d'actions (actions.csv)",
+                "Masterplan action (actions.csv)",
+            ),
             C("proposals", "Propositions d'origine (codes)", "Proposals it came from (codes)"),
         ),
         _deliberations,
     ),
     DataFile(
         "progress_notes.csv",
-        "Notes d'avancement datées des actions du schéma directeur",
+        "Notes d'avancement datées des actions du plan d'actions issues des délibérations",
         "Dated progress notes on masterplan actions",
         (
             C(
@@ -286,8 +301,55 @@ FILES = (
                 "Progress set by the note, empty otherwise",
             ),
             C("text", "Texte de la note", "Text of the note"),
+            C("action_id", "Action (actions.csv)", "Action (actions.csv)"),
         ),
         _progress_notes,
+    ),
+    DataFile(
+        "actions.csv",
+        "Plan d'actions : toutes les actions publiques, de la Ville et de ses partenaires",
+        "Masterplan: every public action, the city's and its partners'",
+        (
+            C("action_id", "Identifiant de l'action", "Action id"),
+            C("title", "Titre", "Title"),
+            C("text", "Description", "Description"),
+            C("pillar_slug", "Identifiant du pilier", "Pillar identifier"),
+            C("carrier_slug", "Porteur (carriers.csv)", "Carrier (carriers.csv)"),
+            C(
+                "status",
+                "Avancement : project (projet), in_progress (en cours), done (réalisé)",
+                "Progress: project, in_progress, done",
+            ),
+            C("planned_on", "Date prévue", "Planned date"),
+            C("started_on", "Date de début", "Start date"),
+            C("done_on", "Date de réalisation", "Date done"),
+            C("percent", "Pourcentage réalisé", "Percentage done"),
+            C(
+                "deliberation_id",
+                "Délibération cadre d'origine, vide sinon",
+                "Framework deliberation it carries out, empty otherwise",
+            ),
+            C("is_sample", "Exemple de démonstration", "Sample content"),
+        ),
+        _actions,
+    ),
+    DataFile(
+        "carriers.csv",
+        "Porteurs des actions : la Ville et ses partenaires",
+        "Who carries the actions: the city and its partners",
+        (
+            C("carrier_slug", "Identifiant du porteur", "Carrier identifier"),
+            C("name", "Nom", "Name"),
+            C(
+                "kind",
+                "Type : city, company, association, school, residents, individual",
+                "Kind: city, company, association, school, residents, individual",
+            ),
+            C("description", "Description", "Description"),
+            C("website", "Site web", "Website"),
+            C("is_sample", "Exemple de démonstration", "Sample content"),
+        ),
+        _carriers,
     ),
 )
 

@@ -15,6 +15,8 @@ from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..models import (
+    Action,
+    Carrier,
     Comment,
     CouncilSession,
     Deliberation,
@@ -305,9 +307,10 @@ def round_deliberations_filter(round_: Round):
 def _masterplan_progress(round_: Round, pillars: list[Pillar]) -> list[PillarProgress]:
     """The round's masterplan actions by pillar and status, in the pillars' order: one query."""
     rows = db.session.execute(
-        select(Deliberation.pillar_id, Deliberation.masterplan_status, func.count(Deliberation.id))
+        select(Deliberation.pillar_id, Action.status, func.count(Deliberation.id))
+        .join(Action, Action.deliberation_id == Deliberation.id)
         .where(round_deliberations_filter(round_))
-        .group_by(Deliberation.pillar_id, Deliberation.masterplan_status)
+        .group_by(Deliberation.pillar_id, Action.status)
     ).all()
     progress = {pillar.id: PillarProgress(pillar) for pillar in pillars}
     for pillar_id, status, count in rows:
@@ -445,11 +448,14 @@ def deliberation_rows(round_: Round):
             Pillar.name_fr,
             Deliberation.title,
             Deliberation.body,
-            Deliberation.masterplan_status,
-            Deliberation.carrier,
+            Action.status,
+            Carrier.name,
+            Action.id,
         )
         .join(CouncilSession, Deliberation.council_session_id == CouncilSession.id)
         .join(Pillar, Deliberation.pillar_id == Pillar.id)
+        .outerjoin(Action, Action.deliberation_id == Deliberation.id)
+        .outerjoin(Carrier, Action.carrier_id == Carrier.id)
         .where(_deliberations_of(round_))
         .order_by(CouncilSession.held_on, Deliberation.number)
     )
@@ -471,12 +477,49 @@ def deliberation_proposal_codes(round_: Round, deliberation_ids: list[int]) -> d
 def progress_note_rows(round_: Round):
     return (
         select(
-            ProgressNote.deliberation_id,
+            Action.deliberation_id,
             ProgressNote.noted_on,
             ProgressNote.status,
             ProgressNote.body,
+            ProgressNote.action_id,
         )
-        .join(Deliberation, ProgressNote.deliberation_id == Deliberation.id)
+        .join(Action, ProgressNote.action_id == Action.id)
+        .join(Deliberation, Action.deliberation_id == Deliberation.id)
         .where(_deliberations_of(round_))
-        .order_by(ProgressNote.deliberation_id, ProgressNote.noted_on, ProgressNote.id)
+        .order_by(Deliberation.id, ProgressNote.noted_on, ProgressNote.id)
     )
+
+
+def action_rows():
+    """The whole public masterplan, whatever the round: the city's and its partners' actions."""
+    return (
+        select(
+            Action.id,
+            Action.title,
+            Action.description,
+            Pillar.slug,
+            Carrier.slug,
+            Action.status,
+            Action.planned_on,
+            Action.started_on,
+            Action.done_on,
+            Action.percent,
+            Action.deliberation_id,
+            Action.is_sample,
+        )
+        .join(Pillar, Action.pillar_id == Pillar.id)
+        .join(Carrier, Action.carrier_id == Carrier.id)
+        .where(Action.is_published)
+        .order_by(Action.id)
+    )
+
+
+def carrier_rows():
+    return select(
+        Carrier.slug,
+        Carrier.name,
+        Carrier.kind,
+        Carrier.description,
+        Carrier.website,
+        Carrier.is_sample,
+    ).order_by(Carrier.slug)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..errors import ParticipationError
 from ..extensions import db
 from ..models import (
+    Action,
     Deliberation,
     EventKind,
     Neighbourhood,
@@ -426,6 +427,7 @@ def final_proposal(proposal: Proposal) -> JoinedProposal | None:
         .options(
             joinedload(Proposal.round),
             joinedload(Proposal.deliberation).joinedload(Deliberation.council_session),
+            joinedload(Proposal.deliberation).joinedload(Deliberation.action),
         )
         .order_by(chain.c.steps.desc())
         .limit(1)
@@ -434,7 +436,8 @@ def final_proposal(proposal: Proposal) -> JoinedProposal | None:
     if final.deliberation_id is not None:
         note = db.session.scalars(
             select(ProgressNote)
-            .where(ProgressNote.deliberation_id == final.deliberation_id)
+            .join(ProgressNote.action)
+            .where(Action.deliberation_id == final.deliberation_id)
             .order_by(ProgressNote.noted_on.desc(), ProgressNote.id.desc())
             .limit(1)
         ).first()

@@ -66,7 +66,7 @@ def add_event(app):
 @pytest.fixture
 def add_progress_note(app):
     def factory(deliberation, body, noted_on, status=None):
-        note = ProgressNote(deliberation=deliberation, body=body, noted_on=noted_on, status=status)
+        note = ProgressNote(action=deliberation.action, body=body, noted_on=noted_on, status=status)
         db.session.add(note)
         db.session.commit()
         return note

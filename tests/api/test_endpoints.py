@@ -239,6 +239,43 @@ def test_council_sessions_and_deliberations(
     assert ids("status=done") == [second.id]
     assert ids(f"session={first.council_session_id}") == [first.id, second.id]
     assert client.get(f"{API}/deliberations?status=unknown").status_code == 422
+    assert by_id[first.id]["reference"] == "2018-12-11/1"
+    assert by_id[first.id]["masterplan"]["action_id"] == first.action.id
+
+
+def test_actions_and_carriers(
+    client, create_pillar, create_deliberation, create_action, create_carrier
+):
+    pillar = create_pillar()
+    city = create_deliberation(pillar=pillar, number=1, masterplan_status="in_progress")
+    school = create_carrier("École Jules-Ferry", kind="school")
+    garden = create_action(carrier=school, title="Potager", status="done", percent=100)
+    create_action(carrier=school, title="En attente", review="proposed")
+
+    listed = items(client, f"{API}/actions")
+    assert [a["title"] for a in listed] == [city.action.title, "Potager"]  # not the waiting one
+    by_title = {a["title"]: a for a in listed}
+    assert by_title["Potager"]["carrier"] == {
+        "slug": school.slug,
+        "name": "École Jules-Ferry",
+        "kind": "school",
+    }
+    assert (by_title["Potager"]["percent"], by_title["Potager"]["deliberation_id"]) == (100, None)
+    assert by_title[city.action.title]["deliberation_id"] == city.id
+
+    def titles(query):
+        return [a["title"] for a in items(client, f"{API}/actions?{query}")]
+
+    assert titles("kind=school") == ["Potager"]
+    assert titles(f"carrier={school.slug}&status=done") == ["Potager"]
+    assert titles("status=in_progress") == [city.action.title]
+    assert titles(f"pillar={pillar.slug}") == [city.action.title]
+    assert client.get(f"{API}/actions?kind=nobody").status_code == 422
+
+    carriers = {c["slug"]: c for c in items(client, f"{API}/carriers")}
+    assert carriers[school.slug]["kind"] == "school"
+    assert carriers["ville-de-bethune"]["kind"] == "city"
+    assert garden.id in [a["id"] for a in listed]
 
 
 def test_round_statistics(

@@ -149,6 +149,8 @@ def test_openapi_document(client):
             "/workshops",
             "/workshops/{workshop_id}",
             "/council-sessions",
+            "/actions",
+            "/carriers",
             "/deliberations",
         ]
     }

@@ -1,4 +1,5 @@
-"""Who may use each moderator route of the deliberations blueprint: roles × routes."""
+"""Who may use each moderator route of the deliberations blueprint and of an action's tracking:
+roles × routes."""
 
 import pytest
 
@@ -10,9 +11,10 @@ from .conftest import EN
 PUBLIC_ROUTES = [
     "/deliberations/",
     "/deliberations/{id}",
-    "/deliberations/masterplan",
     "/deliberations.csv",
-    "/deliberations/masterplan.csv",
+    "/masterplan/",
+    "/masterplan/masterplan.csv",
+    "/masterplan/print",
 ]
 
 
@@ -35,19 +37,17 @@ def moderator_routes(deliberation, proposal) -> list[tuple[str, str, dict]]:
                 "number": 2,
                 "pillar_id": deliberation.pillar_id,
                 "title": "Une action de plus",
-                "carrier": "Ville de Béthune",
             },
         ),
-        ("GET", f"/deliberations/{deliberation.id}/tracking", {}),
         (
             "POST",
-            f"/deliberations/{deliberation.id}/tracking",
-            {"status": "done", "carrier": "Quelqu'un d'autre"},
+            f"/masterplan/actions/{deliberation.action.id}/tracking",
+            {"status": "done", "carrier_id": deliberation.action.carrier_id},
         ),
         (
             "POST",
-            f"/deliberations/{deliberation.id}/notes",
-            {"noted_on": "2027-06-01", "body": "Note pirate", "status": "done"},
+            f"/masterplan/actions/{deliberation.action.id}/notes",
+            {"noted_on": "2027-06-01", "body": "Note pirate"},
         ),
     ]
 
@@ -70,8 +70,8 @@ def test_every_moderator_route_is_forbidden(
         response = client.open(url, method=method, data=data)
         assert response.status_code == 403, (method, url)
     assert counts() == before
-    db.session.refresh(promoted)
-    assert (promoted.masterplan_status, promoted.carrier) == ("project", "Ville de Béthune")
+    db.session.refresh(promoted.action)
+    assert (promoted.action.status, promoted.action.carrier.name) == ("project", "Ville de Béthune")
 
 
 @pytest.mark.parametrize("role", ["moderator", "admin"])
@@ -87,8 +87,8 @@ def test_a_blocked_moderator_or_admin_is_refused_every_route(
         assert response.status_code == 403, (method, url)
         assert "Your account is blocked" in response.text, (method, url)
     assert counts() == before
-    db.session.refresh(promoted)
-    assert (promoted.masterplan_status, promoted.carrier) == ("project", "Ville de Béthune")
+    db.session.refresh(promoted.action)
+    assert (promoted.action.status, promoted.action.carrier.name) == ("project", "Ville de Béthune")
     # The public pages stay open to them, without the moderators' forms and links.
     assert "Update the tracking" not in client.get(f"/deliberations/{promoted.id}", headers=EN).text
     assert 'href="/deliberations/promote"' not in client.get("/deliberations/").text
@@ -113,6 +113,10 @@ def test_moderators_and_admins_may_use_every_route(
     for method, url, data in routes:
         response = client.open(url, method=method, data=data)
         assert response.status_code == (200 if method == "GET" else 302), (method, url)
+    if role == "moderator":
+        # Nothing would redirect to the deliberation page here: the status has one control.
+        db.session.refresh(promoted.action)
+        assert promoted.action.status == "done"
 
 
 @pytest.mark.parametrize("role", [None, "resident", "facilitator", "moderator"])

@@ -11,10 +11,13 @@ from participation.history.services import import_smart_days_2018
 # Queries the list and round pages may make, whatever the number of deliberations.
 LIST_PAGE_QUERIES = 3
 ROUND_PAGE_QUERIES = 3
-OFFICIAL_ORDER = [
+
+
+# The pillars in the order of the 2018 brochure, not the order of their positions.
+BROCHURE_ORDER = [
     "habitat-environnement",
-    "mobilite-transports",
     "education-emploi",
+    "mobilite-transports",
     "alimentation-consommation",
     "loisirs-culture",
     "sante-bien-etre",
@@ -35,7 +38,9 @@ def page(client, url: str, language: str = "fr") -> str:
 
 
 def numbers(text: str) -> list[int]:
-    return [int(n) for n in re.findall(r'deliberation-list__number">No\. (\d+)<', text)]
+    return [
+        int(n) for n in re.findall(r'deliberation-list__number">No\. \d{4}-\d\d-\d\d/(\d+)<', text)
+    ]
 
 
 def group_slugs(text: str) -> list[str]:
@@ -46,8 +51,9 @@ def test_list_shows_the_83_deliberations_grouped_by_pillar(client, imported):
     text = page(client, "/deliberations/", "en")
 
     assert "83 framework deliberations" in text
-    assert sorted(numbers(text)) == list(range(1, 84))
-    assert group_slugs(text) == OFFICIAL_ORDER
+    # The brochure's order: numbers run from 1 to 83, pillar after pillar as the council voted.
+    assert numbers(text) == list(range(1, 84))
+    assert group_slugs(text) == BROCHURE_ORDER
     assert "(14 deliberations)" in text and "(15 deliberations)" in text
     assert text.count("Développement d'un service Béthune Sport Community") == 2
     assert "Installations de fermes et de ruches en ville" in text
@@ -87,8 +93,8 @@ def test_archived_round_page_shows_its_deliberations_grouped_by_pillar(client, i
     assert "<h1>Smart Days 2018</h1>" in text
     assert "Closed" in text
     assert "Lors des Smart Days, la grande concertation citoyenne" in text
-    assert group_slugs(text) == OFFICIAL_ORDER
-    assert sorted(numbers(text)) == list(range(1, 84))
+    assert group_slugs(text) == BROCHURE_ORDER
+    assert numbers(text) == list(range(1, 84))
     assert re.search(r'<h3 id="pillar-loisirs-culture">.*Leisure / Culture', text)
     assert "Lancement de concours d'innovation ouvert aux habitants" in text
 
@@ -143,3 +149,18 @@ def test_round_page_makes_the_same_few_queries_for_4_or_300_deliberations(
 
     many_deliberations(296)
     assert assert_page_queries(url, ROUND_PAGE_QUERIES) == few
+
+
+def test_no_two_deliberations_share_a_number(client, imported, create_deliberation, create_pillar):
+    """A 2027 "No. 1" beside the 2018 "No. 1": each shows its council's date with its number."""
+    from participation.models import Deliberation
+
+    create_deliberation(
+        pillar=create_pillar(), number=1, held_on=__import__("datetime").date(2027, 2, 1)
+    )
+    references = [d.reference for d in db.session.scalars(db.select(Deliberation))]
+    assert len(references) == 84 and len(set(references)) == 84
+    text = page(client, "/deliberations/", "en")
+    shown = re.findall(r'deliberation-list__number">No\. ([^<]+)<', text)
+    assert len(shown) == len(set(shown)) == 84
+    assert "2027-02-01/1" in shown and "2018-12-11/1" in shown

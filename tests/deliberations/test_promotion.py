@@ -96,7 +96,6 @@ def test_promotion_end_to_end(
             "pillar_id": first.pillar_id,
             "title": "Un verger dans chaque école",
             "body": "Planter des arbres fruitiers dans les cours.",
-            "carrier": "Association Les Jardins d'Émile",
         },
         headers=EN,
     )
@@ -110,12 +109,19 @@ def test_promotion_end_to_end(
         db.session.refresh(proposal)
         assert proposal.status == ProposalStatus.PROMOTED
         assert proposal.deliberation_id == deliberation.id
-    assert (deliberation.number, deliberation.council_session_id, deliberation.carrier) == (
-        1,
-        session.id,
-        "Association Les Jardins d'Émile",
+    assert (deliberation.number, deliberation.council_session_id) == (1, session.id)
+    # It leads to an action of the masterplan, carried by the city, in the same pillar.
+    action = deliberation.action
+    assert (action.title, action.pillar_id, action.status) == (
+        "Un verger dans chaque école",
+        first.pillar_id,
+        "project",
     )
-    assert deliberation.masterplan_status == "project"
+    assert (action.carrier.name, action.carrier.kind, action.is_published) == (
+        "Ville de Béthune",
+        "city",
+        True,
+    )
     # The public trail of each proposal says so.
     trail = db.session.scalars(
         db.select(ProposalEvent).where(ProposalEvent.to_status == "promoted")
@@ -252,7 +258,6 @@ def test_taken_number_re_renders_the_form_with_everything_typed(
             "pillar_id": late.pillar_id,
             "title": "Des nichoirs à mésanges",
             "body": "Dans les parcs.",
-            "carrier": "École Jules-Ferry",
         },
         headers=EN,
     )
@@ -262,7 +267,6 @@ def test_taken_number_re_renders_the_form_with_everything_typed(
     assert "This number is already used by another deliberation of this council session." in text
     assert 'aria-invalid="true" id="number"' in text
     assert input_value(text, "title") == "Des nichoirs à mésanges" and "Dans les parcs." in text
-    assert input_value(text, "carrier") == "École Jules-Ferry"
     assert f'value="{late.id}" checked' in text
     assert deliberation_count() == 1 and late.status == "retained"
 
@@ -278,7 +282,6 @@ def test_mixed_rounds_and_empty_choice_are_explained_on_the_page(
         "number": 1,
         "pillar_id": one.pillar_id,
         "title": "Une action",
-        "carrier": "Ville de Béthune",
     }
     response = client.post(
         "/deliberations/promote", data={**form, "proposal_ids": [one.id, other.id]}, headers=EN
@@ -307,7 +310,6 @@ def test_a_proposal_no_longer_retained_is_refused_on_the_page(
             "number": 1,
             "pillar_id": published.pillar_id,
             "title": "Une action",
-            "carrier": "Ville de Béthune",
         },
         headers=EN,
     )

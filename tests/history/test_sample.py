@@ -146,3 +146,16 @@ def test_sample_round_comes_with_sample_proposals_supports_and_comments(app):
     load_sample_content()
     db.session.commit()
     assert db.session.scalar(db.select(db.func.count()).select_from(Proposal)) == 7
+
+
+def test_the_masterplan_shows_sample_partner_actions_of_every_kind(app, client):
+    from participation.models import Action, Carrier, CarrierKind
+
+    load_sample_content()
+    db.session.commit()
+    carriers = db.session.scalars(select(Carrier).where(Carrier.is_sample)).all()
+    assert {c.kind for c in carriers} == set(CarrierKind) - {CarrierKind.CITY}
+    actions = db.session.scalars(select(Action).where(Action.is_sample)).all()
+    assert actions and all(a.is_published and a.carrier.is_sample for a in actions)
+    text = client.get("/masterplan/", headers={"Accept-Language": "fr"}).text
+    assert "Repair Café du Mont-Liébaut (exemple)" in text and "Exemple" in text

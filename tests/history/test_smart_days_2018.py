@@ -14,6 +14,8 @@ from participation.history.smart_days_2018 import (
     read_shipped_text,
 )
 from participation.models import (
+    Action,
+    Carrier,
     CouncilSession,
     Deliberation,
     MasterplanStatus,
@@ -287,8 +289,13 @@ def test_import_creates_pillars_round_session_and_83_deliberations(app):
     assert session.round_id == round_.id
     deliberations = session.deliberations
     assert [d.number for d in deliberations] == list(range(1, 84))
-    assert {d.masterplan_status for d in deliberations} == {MasterplanStatus.PROJECT.value}
-    assert {d.carrier for d in deliberations} == {"Ville de Béthune"}
+    # Each has its action in the masterplan, a project carried by the city.
+    assert {d.action.status for d in deliberations} == {MasterplanStatus.PROJECT}
+    assert {(d.action.carrier.name, d.action.carrier.kind) for d in deliberations} == {
+        ("Ville de Béthune", "city")
+    }
+    assert [d.action.title for d in deliberations] == [d.title for d in deliberations]
+    assert count(Action) == 83 and count(Carrier) == 1
     firsts = {d.number: (d.pillar.slug, d.title) for d in deliberations}
     assert firsts[1] == ("habitat-environnement", "Installations de fermes et de ruches en ville")
     assert firsts[15] == ("education-emploi", "Développement de filières d'excellence")
@@ -314,7 +321,8 @@ def test_import_twice_changes_nothing(app, table_snapshot):
 
     assert table_snapshot() == before
     assert not report.changed
-    assert report.unchanged["deliberations"] == 83
+    assert report.unchanged["deliberations"] == 83 and report.unchanged["actions"] == 83
+    assert count(Action) == 83
     assert count(Pillar) == 7 and count(Round) == 1 and count(CouncilSession) == 1
 
 
@@ -323,8 +331,8 @@ def test_import_repairs_the_brochure_facts_but_keeps_the_masterplan_tracking(app
     db.session.commit()
     first = db.session.scalar(select(Deliberation).where(Deliberation.number == 1))
     first.title = "Titre modifié"
-    first.masterplan_status = MasterplanStatus.IN_PROGRESS.value
-    first.carrier = "Association des apiculteurs"
+    first.action.status = MasterplanStatus.IN_PROGRESS
+    first.action.carrier = Carrier(slug="apiculteurs", name="Apiculteurs", kind="association")
     db.session.scalar(select(Pillar).where(Pillar.slug == "loisirs-culture")).name_en = "Fun"
     db.session.commit()
 
@@ -334,8 +342,8 @@ def test_import_repairs_the_brochure_facts_but_keeps_the_masterplan_tracking(app
     assert report.updated["deliberations"] == 1 and report.updated["pillars"] == 1
     db.session.expire_all()
     assert first.title == "Installations de fermes et de ruches en ville"
-    assert first.masterplan_status == MasterplanStatus.IN_PROGRESS.value
-    assert first.carrier == "Association des apiculteurs"
+    assert first.action.status == MasterplanStatus.IN_PROGRESS
+    assert first.action.carrier.name == "Apiculteurs"
     assert db.session.scalar(select(Pillar).where(Pillar.slug == "loisirs-culture")).name_en == (
         "Leisure / Culture"
     )

@@ -7,8 +7,9 @@ from html import unescape
 
 import pytest
 
-from participation.deliberations import promotion, tracking
+from participation.deliberations import promotion
 from participation.extensions import db
+from participation.masterplan import tracking
 from participation.me.services import erase_account
 from participation.models import MasterplanStatus, ProposalStatus, Support
 from participation.moderation import reports, services
@@ -150,14 +151,18 @@ def test_promoting_and_the_actions_progress_tell_them_too(merged, moderator, out
     check_followers_told(merged, news(outbox, before), "Un banc à l'ombre partout")
 
     before = len(outbox())
-    tracking.update_tracking(deliberation, moderator, MasterplanStatus.IN_PROGRESS, "La ville")
+    action = deliberation.action
+    tracking.update_tracking(
+        action, moderator, tracking.TrackingInput(MasterplanStatus.IN_PROGRESS, action.carrier_id)
+    )
     db.session.commit()
     mails = news(outbox, before)
     check_followers_told(merged, mails)
     assert "is now: In progress." in mails[merged["author_en"].email].get_body().get_content()
 
     before = len(outbox())
-    tracking.add_progress_note(deliberation, moderator, date(2027, 6, 1), "Posés", "done")
+    tracking.add_progress_note(action, moderator, date(2027, 6, 1), "Posés")
+    tracking.update_tracking(action, moderator, tracking.TrackingInput("done", action.carrier_id))
     db.session.commit()
     check_followers_told(merged, news(outbox, before))
 
@@ -204,7 +209,12 @@ def test_the_merged_proposals_page_shows_what_becomes_of_the_one_it_joined(
         promotion.DeliberationInput(session.id, 7, kept.pillar_id, "Un banc à l'ombre partout"),
     )
     tracking.add_progress_note(
-        deliberation, moderator, date(2027, 6, 1), "Les premiers bancs sont posés", "in_progress"
+        deliberation.action, moderator, date(2027, 6, 1), "Les premiers bancs sont posés"
+    )
+    tracking.update_tracking(
+        deliberation.action,
+        moderator,
+        tracking.TrackingInput("in_progress", deliberation.action.carrier_id),
     )
     db.session.commit()
     # Through a merge of merges too: the proposal at the end of the chain.
@@ -213,7 +223,7 @@ def test_the_merged_proposals_page_shows_what_becomes_of_the_one_it_joined(
         assert f'href="/rounds/{kept.round.slug}/proposals/{kept.number}"' in block
         assert "Became a framework deliberation" in block
         assert f'href="/deliberations/{deliberation.id}"' in block
-        assert "No. 7" in block and "Un banc à l'ombre partout" in block
+        assert "No. 2027-03-01/7" in block and "Un banc à l'ombre partout" in block
         assert "In progress" in block and "Les premiers bancs sont posés" in block
         assert '<time datetime="2027-06-01">' in block
     assert f"It first joined {duplicate.code}, which was merged in turn." in joined(

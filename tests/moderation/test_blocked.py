@@ -6,9 +6,10 @@ from html import unescape
 
 import pytest
 
-from participation.deliberations import promotion, tracking
+from participation.deliberations import promotion
 from participation.errors import AccountBlocked
 from participation.extensions import db
+from participation.masterplan import tracking
 from participation.models import (
     AuditEntry,
     MasterplanStatus,
@@ -134,10 +135,12 @@ def test_every_moderation_service_refuses(blocked, work):
             promotion.DeliberationInput(session_id, 999, work["retained"].pillar_id, "Action"),
         ),
         "tracking": lambda a: tracking.update_tracking(
-            work["deliberation"], a, MasterplanStatus.DONE, "Moi"
+            work["deliberation"].action,
+            a,
+            tracking.TrackingInput(MasterplanStatus.DONE, work["deliberation"].action.carrier_id),
         ),
         "note": lambda a: tracking.add_progress_note(
-            work["deliberation"], a, date(2027, 3, 1), "Fini", MasterplanStatus.DONE
+            work["deliberation"].action, a, date(2027, 3, 1), "Fini"
         ),
     }
     for action in actions.values():
@@ -153,7 +156,7 @@ def test_every_moderation_service_refuses(blocked, work):
     ]
     assert work["hidden"].is_hidden and work["changed"].revision is not None
     assert not work["resident"].is_blocked and work["blocked_resident"].is_blocked
-    assert work["deliberation"].masterplan_status == "project"
+    assert work["deliberation"].action.status == "project"
     # The control: unblocked, the same account may do the same work.
     blocked.blocked_at = None
     db.session.commit()

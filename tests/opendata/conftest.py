@@ -144,7 +144,7 @@ def round_data(
     online.deliberation = started
     db.session.add(
         ProgressNote(
-            deliberation=started, noted_on=date(2033, 3, 1), body="Premier jardin ouvert",
+            action=started.action, noted_on=date(2033, 3, 1), body="Premier jardin ouvert",
             status="in_progress",
         )
     )  # fmt: skip

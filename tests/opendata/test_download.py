@@ -22,6 +22,8 @@ EXPECTED_FILES = {
     "workshops.csv",
     "deliberations.csv",
     "progress_notes.csv",
+    "actions.csv",
+    "carriers.csv",
 }
 
 
@@ -120,6 +122,17 @@ def test_workshops_deliberations_and_masterplan(client, round_data):
         "2033-03-01",
         "Premier jardin ouvert",
     )
+    assert note["action_id"] == str(round_data.deliberations["started"].action.id)
+    # The whole masterplan, with its carriers: the city's actions and its partners'.
+    actions = by(read_csv(archive, "actions.csv"), "title")
+    assert actions["Créer des jardins partagés"]["carrier_slug"] == (
+        round_data.deliberations["started"].action.carrier.slug
+    )
+    assert actions["Créer des jardins partagés"]["status"] == "in_progress"
+    assert actions["Navettes"]["deliberation_id"] == str(round_data.deliberations["done"].id)
+    carriers = by(read_csv(archive, "carriers.csv"), "name")
+    assert carriers["Ville de Béthune"]["kind"] == "city"
+    assert carriers["Association Les Jardins"]["kind"] == "association"
 
 
 def test_nothing_private_in_any_file(client, round_data):

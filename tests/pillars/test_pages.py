@@ -67,7 +67,7 @@ def test_pillar_whose_context_was_a_repeat_shows_none(client, imported):
 def test_shared_proposal_is_listed_in_both_pillars(client, imported):
     for slug, number in (("sante-bien-etre", 69), ("entraide-solidarite", 83)):
         text = page(client, f"/pillars/{slug}", "en")
-        assert f"No. {number}</span>" in text
+        assert f"No. 2018-12-11/{number}</span>" in text
         assert "Développement d'un service Béthune Sport Community" in text
 
 
