@@ -9,8 +9,10 @@ The second half reads the log for the administrators' page: the entries, filtere
 action and value in words.
 """
 
+from datetime import UTC, date, datetime
 from typing import Any
 
+from flask_babel import format_date, format_datetime, format_number
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -175,6 +177,29 @@ FIELDS = {
     "percent": _l("Percentage done"),
     "kind": _l("Kind"),
     "name": _l("Name"),
+    "slug": _l("Address"),
+    "summary": _l("Summary"),
+    "description": _l("Description"),
+    "place": _l("Place"),
+    "starts_at": _l("Starts"),
+    "ends_at": _l("Ends"),
+    "expected_attendance": _l("Expected attendance"),
+    "pillars": _l("Pillars"),
+    "facilitators": _l("Facilitators"),
+    "collect_starts_at": _l("Proposals from"),
+    "collect_ends_at": _l("Proposals until"),
+    "vote_starts_at": _l("Supports from"),
+    "vote_ends_at": _l("Supports until"),
+    "deliberation_ends_at": _l("Answers until"),
+    "support_cap": _l("Supports per person"),
+    "premoderation": _l("Moderation before publication"),
+    "paper_grace_days": _l("Days to type in paper contributions"),
+    "stickers_per_person": _l("Stickers per person"),
+    "held_on": _l("Held on"),
+    "number": _l("Number"),
+    "proposals": _l("Proposals"),
+    "cards": _l("Cards"),
+    "codes": _l("Codes"),
 }
 
 # Values stored as an enum's value read as its title.
@@ -216,24 +241,45 @@ def target_title(entry: AuditEntry) -> str:
     return f"{kind} #{entry.target_id}" if entry.target_id else str(kind)
 
 
+def _moment(value: str) -> str | None:
+    """A date or time the log stored as ISO 8601, in the reader's words; else None."""
+    try:
+        if len(value) == 10:
+            return format_date(date.fromisoformat(value), "long")
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return format_datetime(moment, "medium")
+
+
 def _value(name: str, value) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    if isinstance(value, int):
+        return format_number(value)
+    if isinstance(value, str) and value[:1].isdigit() and (moment := _moment(value)):
+        return moment
     member = _member(ENUMS[name], value) if name in ENUMS else None
     if member is not None:
         return str(member.title)
     if isinstance(value, list):
         return ", ".join(str(item) for item in value) or "—"
+    if isinstance(value, dict):
+        return "; ".join(f"{FIELDS.get(k, k)} : {_value(k, v)}" for k, v in value.items())
     return str(value)
 
 
-def describe(values: dict | None) -> list[tuple[str, str]]:
-    """The values of an entry's before or after, as (label, value) in words."""
-    return [
-        (str(FIELDS.get(name, name)), _value(name, value)) for name, value in (values or {}).items()
-    ]
+def describe(values: dict | None, other: dict | None = None) -> list[tuple[str, str]]:
+    """The values of an entry's before or after, as (label, value) in words; given the other
+    side (``other``), only the values that changed, so that an edit reads as what it changed."""
+    values = values or {}
+    if other:
+        values = {name: v for name, v in values.items() if other.get(name, object()) != v}
+    return [(str(FIELDS.get(name, name)), _value(name, value)) for name, value in values.items()]
 
 
 def entries_query(

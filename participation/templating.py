@@ -3,7 +3,7 @@
 import re
 
 from flask import Flask
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_number, get_locale
 
 from .models import MasterplanStatus, Role, RoundPhase, utcnow
 from .utils import current_path
@@ -18,8 +18,9 @@ def localdate(value, fmt: str = "long") -> str:
     if not value:
         return ""
     text = format_date(value, fmt)
-    # French writes the first day of a month as an ordinal: « 1er novembre 2026 ».
-    if value.day == 1 and fmt in ("long", "full") and current_locale() == "fr":
+    # French writes the first day of a month as an ordinal: « 1er novembre 2026 ». The day is
+    # read from the text, which is in Paris time, not from ``value``, which may be in UTC.
+    if fmt in ("long", "full") and current_locale() == "fr":
         text = re.sub(r"(^|\s)1(\s)", r"\g<1>1er\2", text, count=1)
     return text
 
@@ -30,7 +31,10 @@ def localdatetime(value, fmt: str = "long") -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters.update(localdate=localdate, localdatetime=localdatetime)
+    # Numbers the locale's way: "100 000" in French, "100,000" in English.
+    app.jinja_env.filters.update(
+        localdate=localdate, localdatetime=localdatetime, number=format_number
+    )
     from .mail import public_url
     from .proposals.trail import trail_label
     from .rulebook import rulebook

@@ -218,7 +218,7 @@ def test_statistics_count_only_what_the_public_sees(client, world):
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert leaks(world, html) == []
-    assert "In all: 1 proposals, 1 online supports, 2 paper supports and 1 comments." in html
+    assert "In all: 1 proposal, 1 online support, 2 paper supports and 1 comment." in html
     assert '<span class="stat-figures__value" id="stat-contributors">3</span>' in html
 
 

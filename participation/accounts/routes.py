@@ -151,7 +151,7 @@ def sign_in():
             return redirect(url_for("accounts.sign_in_code"))
         if user is not None:
             _open_session(user)
-            flash(_("Welcome, %(name)s.", name=user.display_name), "success")
+            flash(_("Welcome, %(name)s!", name=user.display_name), "success")
             return redirect(safe_next_url(form.next.data) or url_for("main.home"))
         db.session.commit()  # the failure stays in the audit log
         form.password.errors.append(_("The e-mail address or the password is not correct."))
@@ -202,7 +202,7 @@ def sign_in_code():
         used = two_factor.second_step(user, form.code.data or form.recovery_code.data)
         if used:
             _open_session(user)
-            flash(_("Welcome, %(name)s.", name=user.display_name), "success")
+            flash(_("Welcome, %(name)s!", name=user.display_name), "success")
             if used == two_factor.RECOVERY:
                 left = two_factor.remaining_recovery_codes(user)
                 flash(

@@ -39,7 +39,7 @@ class CouncilSessionForm(Form):
     )
 
     def set_rounds(self, rounds) -> None:
-        self.round_id.choices = [SelectChoice("", _l("None"))] + [
+        self.round_id.choices = [SelectChoice("", _l("No consultation"))] + [
             SelectChoice(r.id, r.title) for r in rounds
         ]
 

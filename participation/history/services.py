@@ -127,6 +127,7 @@ def _upsert_round(
         "vote_ends_at": None,
         "deliberation_ends_at": paris_to_utc(datetime(2018, 12, 11, 23, 59, 59)),
         "is_sample": False,
+        "is_history": True,
     }
     round_ = db.session.scalar(select(Round).where(Round.slug == ROUND_SLUG))
     if round_ is None:

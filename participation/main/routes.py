@@ -6,14 +6,23 @@ from ..policy import anyone
 from ..rounds.services import home_rounds
 from ..utils import safe_next_url
 from ..views import guard
-from . import bp
+from . import bp, services
 
 
 @bp.get("/")
 @guard(anyone)
 def home():
     current, archived = home_rounds()
-    return render_template("main/home.html", current_rounds=current, archived_rounds=archived)
+    pillars = services.pillars_with_progress()
+    return render_template(
+        "main/home.html",
+        current_rounds=current,
+        archived_rounds=archived,
+        pillars=pillars,
+        figures=services.key_figures(pillars),
+        kept=services.latest_kept(),
+        pillar_icon=services.pillar_icon,
+    )
 
 
 @bp.post("/language")

@@ -1,6 +1,7 @@
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, and_
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -75,6 +76,14 @@ class Comment(db.Model):
         return and_(cls.deleted_at.is_(None), cls.hidden_at.is_(None))
 
 
+# The codes ``moderation/reports.py`` writes in ``Report.resolution``.
+REPORT_RESOLUTIONS = {
+    "hidden": _l("Hidden"),
+    "restored": _l("Shown again"),
+    "dismissed": _l("Dismissed"),
+}
+
+
 class Report(db.Model):
     """A person's report of a proposal or a comment, with a reason; one per person and item."""
 
@@ -102,3 +111,11 @@ class Report(db.Model):
     reporter: Mapped["User | None"] = relationship(foreign_keys=[reporter_id])
     proposal: Mapped["Proposal | None"] = relationship()
     comment: Mapped["Comment | None"] = relationship()
+
+    @property
+    def resolution_title(self) -> str:
+        """How the report was closed, in words (``resolution`` keeps a code or a moderator's
+        words)."""
+        if not self.resolution:
+            return str(_l("Resolved"))
+        return str(REPORT_RESOLUTIONS.get(self.resolution, self.resolution))

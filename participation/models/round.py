@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, String, Table, Text
+from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, String, Table, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -71,6 +71,9 @@ class Round(db.Model):
     # How many stickers each workshop participant receives to vote with.
     stickers_per_person: Mapped[int] = mapped_column(default=5, server_default="5")
     is_sample: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Imported from the city's archives (the 2018 Smart Days): held before the platform, so its
+    # participation was never recorded here, only what the council decided.
+    is_history: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     pillars: Mapped[list["Pillar"]] = relationship(

@@ -5,9 +5,10 @@ presentation attributes. Each bar carries its value and series name as text, so 
 the only way to tell the series apart; the same figures are given as a table beside the chart.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask_babel import format_date
+from flask_babel import format_date, format_number, ngettext
 from flask_babel import gettext as _
 
 from ..models import MasterplanStatus
@@ -27,6 +28,14 @@ COLOURS = ("#123d5a", "#a33a22", "#1d6b38")
 class Series:
     name: str
     values: list[int]
+    # A value with its noun, singular or plural as the value asks ("1 proposal", "2 proposals"):
+    # ngettext with the number written the locale's way as ``%(count)s``.
+    counted: Callable[[int], str] | None = None
+
+    def label(self, value: int) -> str:
+        if self.counted is not None:
+            return self.counted(value)
+        return f"{format_number(value)} {self.name}"
 
 
 @dataclass(frozen=True)
@@ -34,7 +43,7 @@ class Bar:
     y: int
     width: int
     value: int
-    series: str
+    label: str
     colour: str
 
 
@@ -68,7 +77,7 @@ class BarChart:
                 value = series.values[index]
                 # A non-zero value always shows at least a sliver of bar.
                 width = max(round(value * scale), 2 if value else 0)
-                bars.append(Bar(y, width, value, series.name, colour))
+                bars.append(Bar(y, width, value, series.label(value), colour))
                 y += BAR_HEIGHT + BAR_GAP
             groups.append(Group(label, label_y, bars))
             y += GROUP_GAP
@@ -91,6 +100,32 @@ class BarChart:
         ]
 
 
+def proposals(n: int) -> str:
+    return ngettext("%(count)s proposal", "%(count)s proposals", n, count=format_number(n))
+
+
+def supports(n: int) -> str:
+    return ngettext("%(count)s support", "%(count)s supports", n, count=format_number(n))
+
+
+def comments(n: int) -> str:
+    return ngettext("%(count)s comment", "%(count)s comments", n, count=format_number(n))
+
+
+# Framework deliberations by their progress: "3 projects", "2 in progress", "1 done".
+MASTERPLAN_COUNTED = {
+    MasterplanStatus.PROJECT: lambda n: ngettext(
+        "%(count)s project", "%(count)s projects", n, count=format_number(n)
+    ),
+    MasterplanStatus.IN_PROGRESS: lambda n: ngettext(
+        "%(count)s in progress", "%(count)s in progress", n, count=format_number(n)
+    ),
+    MasterplanStatus.DONE: lambda n: ngettext(
+        "%(count)s done", "%(count)s done", n, count=format_number(n)
+    ),
+}
+
+
 def statistics_charts(statistics, weeks) -> dict[str, BarChart]:
     """The charts of the statistics page, by name, from ``services.round_statistics`` and
     ``services.weekly_activity``."""
@@ -105,9 +140,9 @@ def statistics_charts(statistics, weeks) -> dict[str, BarChart]:
             _("Proposals, supports and comments by pillar"),
             [f.pillar.name for f in pillars],
             [
-                Series(_("proposals"), [f.proposals for f in pillars]),
-                Series(_("supports"), [f.supports for f in pillars]),
-                Series(_("comments"), [f.comments for f in pillars]),
+                Series(_("proposals"), [f.proposals for f in pillars], proposals),
+                Series(_("supports"), [f.supports for f in pillars], supports),
+                Series(_("comments"), [f.comments for f in pillars], comments),
             ],
         ),
         "neighbourhood": BarChart(
@@ -115,9 +150,9 @@ def statistics_charts(statistics, weeks) -> dict[str, BarChart]:
             _("Proposals, supports and comments by neighbourhood"),
             [_neighbourhood_label(f) for f in neighbourhoods],
             [
-                Series(_("proposals"), [f.proposals for f in neighbourhoods]),
-                Series(_("supports"), [f.supports for f in neighbourhoods]),
-                Series(_("comments"), [f.comments for f in neighbourhoods]),
+                Series(_("proposals"), [f.proposals for f in neighbourhoods], proposals),
+                Series(_("supports"), [f.supports for f in neighbourhoods], supports),
+                Series(_("comments"), [f.comments for f in neighbourhoods], comments),
             ],
         ),
         "channel": BarChart(
@@ -130,7 +165,7 @@ def statistics_charts(statistics, weeks) -> dict[str, BarChart]:
                     [totals.online_proposals, totals.online_comments, totals.online_supports],
                 ),
                 Series(
-                    _("workshop, on paper"),
+                    _("on paper, in workshops"),
                     [totals.workshop_proposals, totals.workshop_comments, totals.paper_supports],
                 ),
             ],
@@ -140,9 +175,27 @@ def statistics_charts(statistics, weeks) -> dict[str, BarChart]:
             _("Proposals and supports per week"),
             [_("Week of %(date)s", date=format_day(w.starts_on)) for w in weeks],
             [
-                Series(_("proposals"), [w.proposals for w in weeks]),
-                Series(_("online supports"), [w.online_supports for w in weeks]),
-                Series(_("paper supports"), [w.paper_supports for w in weeks]),
+                Series(_("proposals"), [w.proposals for w in weeks], proposals),
+                Series(
+                    _("online supports"),
+                    [w.online_supports for w in weeks],
+                    lambda n: ngettext(
+                        "%(count)s online support",
+                        "%(count)s online supports",
+                        n,
+                        count=format_number(n),
+                    ),
+                ),
+                Series(
+                    _("paper supports"),
+                    [w.paper_supports for w in weeks],
+                    lambda n: ngettext(
+                        "%(count)s paper support",
+                        "%(count)s paper supports",
+                        n,
+                        count=format_number(n),
+                    ),
+                ),
             ],
         ),
         "masterplan": BarChart(
@@ -153,6 +206,7 @@ def statistics_charts(statistics, weeks) -> dict[str, BarChart]:
                 Series(
                     str(status.title).lower(),
                     [p.counts[status.value] for p in statistics.masterplan],
+                    MASTERPLAN_COUNTED[status],
                 )
                 for status in MasterplanStatus
             ],

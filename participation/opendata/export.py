@@ -153,12 +153,12 @@ FILES = (
             C("neighbourhood", "Quartier, vide si non précisé", "Neighbourhood, empty if none"),
             C(
                 "status",
-                "Statut : published, withdrawn, not_retained, merged, retained, promoted",
+                "Statut\u00a0: published, withdrawn, not_retained, merged, retained, promoted",
                 "Status: published, withdrawn, not_retained, merged, retained, promoted",
             ),
             C(
                 "origin",
-                "Origine : online (en ligne) ou workshop (atelier, papier)",
+                "Origine\u00a0: online (en ligne) ou workshop (atelier, papier)",
                 "Origin: online or workshop (paper)",
             ),
             WORKSHOP,
@@ -227,7 +227,7 @@ FILES = (
                 "Commentaire auquel il répond, vide sinon",
                 "Comment it replies to, empty otherwise",
             ),
-            C("origin", "Origine : online ou workshop", "Origin: online or workshop"),
+            C("origin", "Origine\u00a0: online ou workshop", "Origin: online or workshop"),
             WORKSHOP,
             C("created_at", "Date (UTC, ISO 8601)", "Date (UTC, ISO 8601)"),
             C("text", "Texte (Markdown)", "Text (Markdown)"),
@@ -244,7 +244,11 @@ FILES = (
             C("starts_at", "Début (UTC, ISO 8601)", "Start (UTC, ISO 8601)"),
             C("ends_at", "Fin (UTC, ISO 8601)", "End (UTC, ISO 8601)"),
             C("place", "Lieu", "Place"),
-            C("state", "État : planned, held, transcribed", "State: planned, held, transcribed"),
+            C(
+                "state",
+                "État\u00a0: planned, held, transcribed",
+                "State: planned, held, transcribed",
+            ),
             C("expected_attendance", "Participation attendue", "Expected attendance"),
             C("attendance", "Participation constatée", "Actual attendance"),
             C(
@@ -271,7 +275,7 @@ FILES = (
             C("text", "Texte", "Text"),
             C(
                 "masterplan_status",
-                "Avancement : project (projet), in_progress (en cours), done (réalisé)",
+                "Avancement\u00a0: project (projet), in_progress (en cours), done (réalisé)",
                 "Progress: project, in_progress, done",
             ),
             C("carrier", "Porteur de l'action", "Who carries the action"),
@@ -368,7 +372,7 @@ def _dictionary_rows(_round: Round) -> Iterator[list]:
 
 DICTIONARY = DataFile(
     "dictionary.csv",
-    "Dictionnaire des données : chaque fichier et chaque colonne",
+    "Dictionnaire des données\u00a0: chaque fichier et chaque colonne",
     "Data dictionary: every file and every column",
     (
         C("file", "Fichier", "File"),
@@ -385,23 +389,23 @@ DICTIONARY = DataFile(
 
 
 def readme(round_: Round, generated_at: datetime) -> str:
-    files = "\n".join(f"- {f.name} : {f.fr}\n  ({f.en})" for f in (*FILES, DICTIONARY))
+    files = "\n".join(f"- {f.name}\u00a0: {f.fr}\n  ({f.en})" for f in (*FILES, DICTIONARY))
     return f"""Données ouvertes / Open data — {round_.title}
-Ville de Béthune, plateforme « Béthune à 2032 ».
+Ville de Béthune, plateforme «\u00a0Béthune à 2032\u00a0».
 Extrait le / Generated at: {generated_at.replace(microsecond=0).isoformat()}Z (UTC)
 
-Licence : {LICENCE}
+Licence\u00a0: {LICENCE}
 {LICENCE_URL}
 Vous pouvez réutiliser ces données librement, y compris commercialement, en mentionnant la
-source : « Ville de Béthune, Béthune à 2032 » et la date de l'extrait.
+source\u00a0: «\u00a0Ville de Béthune, Béthune à 2032\u00a0» et la date de l'extrait.
 You may reuse these data freely, commercially too, provided you credit the source:
 "Ville de Béthune, Béthune à 2032" and the date of the extract.
 
-Format : CSV, UTF-8 avec BOM, séparateur « ; », dates en UTC (ISO 8601).
+Format\u00a0: CSV, UTF-8 avec BOM, séparateur «\u00a0;\u00a0», dates en UTC (ISO 8601).
 Format: CSV, UTF-8 with BOM, ';' separator, dates in UTC (ISO 8601).
 {EXPLANATION_FR}
 {EXPLANATION_EN}
-Seules les contributions publiques y figurent : aucune adresse électronique, aucun soutien
+Seules les contributions publiques y figurent\u00a0: aucune adresse électronique, aucun soutien
 nominatif. Only public contributions: no e-mail address, no named support.
 
 Fichiers / Files:

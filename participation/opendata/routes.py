@@ -1,8 +1,9 @@
-from flask import Response, render_template, stream_with_context
+from flask import Response, redirect, render_template, stream_with_context, url_for
 
+from ..extensions import db
 from ..models import utcnow
 from ..policy import anyone
-from ..rounds.services import get_round_or_404
+from ..rounds.services import all_rounds_query, get_round_or_404
 from ..views import guard
 from . import bp, charts, export, services
 
@@ -41,3 +42,13 @@ def statistics(round_):
         statistics=figures,
         charts=charts.statistics_charts(figures, weeks),
     )
+
+
+@bp.get("/statistics")
+@guard(anyone)
+def latest_statistics():
+    """The main menu's "Statistics": those of the newest consultation (each links the others)."""
+    round_ = db.session.scalar(all_rounds_query().limit(1))
+    if round_ is None:
+        return redirect(url_for("rounds.index"))
+    return redirect(url_for("opendata.statistics", slug=round_.slug))

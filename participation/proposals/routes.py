@@ -9,10 +9,12 @@ from ..errors import wants_json
 from ..extensions import db, limiter
 from ..models import Origin, ProposalStatus
 from ..policy import anyone, can_post
+from ..text import render_markdown
 from ..views import attempt, done, form_status, guard, int_arg, page_arg
 from . import bp, rules, supports
 from .forms import ProposalForm, WithdrawForm
 from .services import (
+    BODY_MAX,
     SORTS,
     ProposalFilters,
     browse_query,
@@ -28,6 +30,13 @@ from .services import (
 from .state import PUBLIC_STATUSES
 
 POST_LIMIT = "5 per minute; 30 per day"
+# The live preview asks while one types (the script waits for a pause between two requests).
+PREVIEW_LIMIT = "40 per minute"
+
+
+def _previewing() -> bool:
+    """The form's Preview button: the text shown as it will read, nothing saved."""
+    return request.method == "POST" and "preview" in request.form
 
 
 def _account_key() -> str:
@@ -78,15 +87,15 @@ def index(slug: str):
 
 @bp.route("/new", methods=["GET", "POST"])
 @guard(can_post, load=load_round_with_pillars)
-@limiter.limit(POST_LIMIT, methods=["POST"])
-@limiter.limit(POST_LIMIT, key_func=_account_key, methods=["POST"])
+@limiter.limit(POST_LIMIT, methods=["POST"], exempt_when=_previewing)
+@limiter.limit(POST_LIMIT, key_func=_account_key, methods=["POST"], exempt_when=_previewing)
 def new(round_):
     # Who may post is the guard's; whether the round takes proposals now is said on the page,
     # with what was typed kept (a proposal sent as the collection closes is not lost).
     form = ProposalForm(pillar_id=int_arg("pillar"))
     form.set_choices(round_.pillars, neighbourhood_choices())
     verdict, similar, tried = rules.can_submit(current_user, round_), [], attempt(form)
-    if verdict and form.validate_on_submit():
+    if verdict and not _previewing() and form.validate_on_submit():
         data = form.to_input()
         if form.similar_checked.data != "1":
             similar = similar_proposals(round_, data.title, data.body)
@@ -109,6 +118,7 @@ def new(round_):
         problem=problem,
         similar=similar,
         supported=supports.supported_ids(current_user, [p.id for p in similar]),
+        preview_html=_preview_html(form),
     ), form_status(form, problem=problem)
 
 
@@ -131,12 +141,12 @@ def show(proposal):
 
 @bp.route("/<int:number>/edit", methods=["GET", "POST"])
 @guard(rules.can_edit, load=proposal_in_url)
-@limiter.limit(POST_LIMIT, methods=["POST"])
+@limiter.limit(POST_LIMIT, methods=["POST"], exempt_when=_previewing)
 def edit(proposal):
     form = ProposalForm(obj=proposal.revision or proposal)
     form.set_choices(proposal.round.pillars, neighbourhood_choices())
     tried, waiting = attempt(form), proposal.revision
-    if form.validate_on_submit():
+    if not _previewing() and form.validate_on_submit():
         with tried:
             if edit_proposal(proposal, current_user, form.to_input()):
                 message = _("Your changes are saved.")
@@ -161,7 +171,20 @@ def edit(proposal):
         waiting=waiting,
         similar=[],
         supported=set(),
+        preview_html=_preview_html(form),
     ), form_status(form, tried)
+
+
+def _preview_html(form) -> str | None:
+    return render_markdown((form.body.data or "")[:BODY_MAX]) if _previewing() else None
+
+
+@bp.post("/preview")
+@guard(can_post, load=load_round_with_pillars)
+@limiter.limit(PREVIEW_LIMIT, key_func=_account_key)
+def preview(round_):
+    """The text as it will read, for the form's live preview (its script)."""
+    return jsonify(html=render_markdown(request.form.get("body", "")[:BODY_MAX]))
 
 
 @bp.route("/<int:number>/withdraw", methods=["GET", "POST"])

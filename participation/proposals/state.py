@@ -69,6 +69,8 @@ def statuses_allowing(what: Allows) -> list[ProposalStatus]:
 PUBLIC_STATUSES = statuses_allowing(Allows.PUBLIC)
 # The moderators' answers to a public proposal; from one to the other is a correction.
 DECISIONS = (S.RETAINED, S.NOT_RETAINED)
+# What the city kept: retained, then perhaps become a framework deliberation.
+KEPT_STATUSES = frozenset({S.RETAINED, S.PROMOTED})
 
 
 class Actor(StrEnum):

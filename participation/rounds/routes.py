@@ -1,5 +1,5 @@
 from flask import current_app, render_template, request, url_for
-from flask_babel import format_date, format_time
+from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -8,6 +8,7 @@ from ..extensions import db
 from ..models import utcnow
 from ..pillars.services import all_pillars
 from ..policy import anyone
+from ..templating import localdate
 from ..text import render_markdown
 from ..views import attempt, done, guard, page_arg
 from . import bp, rules, services
@@ -87,7 +88,7 @@ def calendar_moment(value, edge: str = "end") -> str:
         return ""
     local = services.utc_to_paris(value)
     if (local.hour, local.minute) == ((0, 0) if edge == "start" else (23, 59)):
-        return format_date(value, "long")
+        return localdate(value, "long")
     return _(
-        "%(date)s at %(time)s", date=format_date(value, "long"), time=format_time(value, "short")
+        "%(date)s at %(time)s", date=localdate(value, "long"), time=format_time(value, "short")
     )

@@ -8,7 +8,6 @@ __all__ = [
     "AttendanceFirst",
     "EntryClosed",
     "NotAllowed",
-    "NotHeldYet",
     "PaperClosed",
     "PaperInvalid",
     "TooManyStickers",
@@ -21,12 +20,6 @@ __all__ = [
 
 class WorkshopError(ParticipationError):
     message = _l("This action is not possible for this workshop.")
-
-
-class NotHeldYet(WorkshopError):
-    message = _l(
-        "This workshop has not started yet: what comes back on paper is typed in afterwards."
-    )
 
 
 class EntryClosed(WorkshopError):

@@ -28,6 +28,8 @@ INVALID_MOMENT = _l("Enter a date and a time.")
 # Lines of the sticker form: shown at first, and at most (a "more lines" button adds some).
 LINES = 10
 LINES_MAX = 300
+# Empty lines after a sheet's printed proposals.
+EXTRA_LINES = 3
 
 
 def _strip(value):
@@ -226,6 +228,17 @@ class StickerSheetForm(Form):
         csrf = False
 
     lines = FieldList(FormField(StickerLineForm), min_entries=LINES, max_entries=LINES_MAX)
+
+    @classmethod
+    def prefilled(cls, proposals, counts: dict[int, int]) -> "StickerSheetForm":
+        """The printed sheet's proposals, in its order, each with the count already read from
+        it (if any), then a few empty lines for codes written in by hand."""
+        lines = [
+            {"code": p.code, "count": str(counts[p.id]) if p.id in counts else ""}
+            for p in proposals[:LINES_MAX]
+        ]
+        blank = min(EXTRA_LINES, LINES_MAX - len(lines))
+        return cls(formdata=None, data={"lines": lines + [{}] * blank})
 
     def to_lines(self) -> list[paper.StickerLine]:
         return [

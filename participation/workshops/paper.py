@@ -69,9 +69,10 @@ __all__ = ["can_correct", "can_receive_comment", "can_receive_stickers"]
 
 def _require_entry(workshop: Workshop, facilitator: User) -> None:
     """Refuse unless ``facilitator`` may type in for ``workshop`` now; the first paper item of
-    a workshop still marked as planned marks it as held."""
+    a workshop that has started but is still marked as planned marks it as held."""
     rules.can_enter(facilitator, workshop).require()
-    if workshop.state is WorkshopState.PLANNED:
+    # Cards typed in before the workshop starts (prepared in advance) do not make it held.
+    if workshop.state is WorkshopState.PLANNED and rules.has_started(workshop):
         workshop.state = WorkshopState.HELD
         audit.log(
             facilitator,
@@ -476,7 +477,8 @@ def set_sticker_sheet(
     seen: dict[int, int] = {}
     for line in lines:
         code, count = (line.code or "").strip(), (line.count or "").strip()
-        if not code and not count:
+        # An empty line, or a line of the printed sheet whose count is not typed yet.
+        if not count and (not code or parse_code(code) is not None):
             continue
         number = parse_code(code)
         if not code:
@@ -553,6 +555,17 @@ def set_sticker_sheet(
     return saved
 
 
+def sheet_counts(workshop: Workshop) -> dict[int, int]:
+    """The count read from the vote sheet so far, by proposal id."""
+    return dict(
+        db.session.execute(
+            select(PaperSupport.proposal_id, PaperSupport.sheet_count).where(
+                PaperSupport.workshop_id == workshop.id, PaperSupport.sheet_count > 0
+            )
+        ).all()
+    )
+
+
 def workshop_tallies(workshop: Workshop) -> list[PaperSupport]:
     """Every sticker count typed in for the workshop (cards and sheet), by proposal code."""
     return list(
@@ -602,6 +615,22 @@ def _by_name(items, *names) -> dict[str, object]:
     return index
 
 
+def _pillars_by_name(pillars) -> dict[str, object]:
+    """Pillars by their names as ``_by_name``, and by each half of a name such as "Mobilité /
+    Transports" ("Mobilite", "transports"), unless two pillars share that half."""
+    index = _by_name(pillars, "slug", "name_fr", "name_en")
+    halves: dict[str, set] = {}
+    for pillar in pillars:
+        for name in (pillar.name_fr, pillar.name_en):
+            for half in (name or "").split("/"):
+                if slugify(half):
+                    halves.setdefault(slugify(half), set()).add(pillar)
+    for half, found in halves.items():
+        if len(found) == 1:
+            index.setdefault(half, next(iter(found)))
+    return index
+
+
 def import_cards(workshop: Workshop, facilitator: User, sheet: Sheet) -> list[Proposal]:
     """Every row of ``sheet`` becomes a card of the workshop, or none does.
 
@@ -609,7 +638,7 @@ def import_cards(workshop: Workshop, facilitator: User, sheet: Sheet) -> list[Pr
     file names it).
     """
     _require_entry(workshop, facilitator)
-    pillars = _by_name(workshop.round.pillars, "slug", "name_fr", "name_en")
+    pillars = _pillars_by_name(workshop.round.pillars)
     neighbourhoods = _by_name(db.session.scalars(select(Neighbourhood)), "slug", "name")
     existing = {
         (title, body): number

@@ -26,6 +26,7 @@ from ..errors import Invalid
 from ..extensions import csrf, db, limiter
 from ..models import Proposal, WorkshopState
 from ..policy import anyone, is_moderator
+from ..rounds.services import home_rounds
 from ..templating import current_locale
 from ..views import attempt, done, form_status, guard, page_arg
 from . import bp, drafts, errors, paper, rules, services, spreadsheet
@@ -117,7 +118,9 @@ def mine():
         per_page=current_app.config["PAGE_SIZE"],
         error_out=False,
     )
-    return render_template("workshops/mine.html", page=page)
+    # With no workshop yet, the consultations where one can be planned, to start from.
+    rounds = [] if page.items else home_rounds()[0]
+    return render_template("workshops/mine.html", page=page, rounds=rounds)
 
 
 @bp.route("/rounds/<slug>/workshops/new", methods=["GET", "POST"])
@@ -301,7 +304,14 @@ def _remember_card(workshop, form, outcome) -> None:
 @limiter.limit(ENTRY_LIMIT, key_func=_account_key, methods=["POST"])
 def votes(workshop):
     restored = _draft("workshops.votes", workshop)
-    form = StickerSheetForm(formdata=restored) if restored else StickerSheetForm()
+    if restored:
+        form = StickerSheetForm(formdata=restored)
+    elif request.method == "POST":
+        form = StickerSheetForm()
+    else:
+        form = StickerSheetForm.prefilled(
+            services.sheet_proposals(workshop), paper.sheet_counts(workshop)
+        )
     problem, problems = _typing_problem(workshop, form), []
     if problem is None and form.is_submitted() and "more" in request.form:
         for _more in range(min(LINES, LINES_MAX - len(form.lines.entries))):

@@ -60,13 +60,14 @@ def has_started(workshop: Workshop, now: datetime | None = None) -> bool:
 
 
 def can_enter(user: User | None, workshop: Workshop, now: datetime | None = None) -> Verdict:
-    """Type paper items in for ``workshop`` now."""
+    """Type paper items in for ``workshop`` now: from the moment it is planned (typing usually
+    happens after it, but a facilitator may prepare the cards beforehand) until the paper
+    window closes or the workshop is transcribed."""
     verdict = can_manage(user, workshop)
     if not verdict:
         return verdict
     now = now or utcnow()
     return check(
-        (has_started(workshop, now), errors.NotHeldYet),
         (workshop.round.accepts_paper_at(now, workshop.ends_at), errors.PaperClosed),
         (workshop.state is not W.TRANSCRIBED, errors.EntryClosed),
     )

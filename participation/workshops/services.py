@@ -8,7 +8,7 @@ back on paper (cards, sticker votes, attendance, imports) is typed in through ``
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask_babel import format_date, format_time
+from flask_babel import format_time
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -33,6 +33,7 @@ from ..models import (
 from ..policy import holding, is_moderator
 from ..proposals.state import Allows, statuses_allowing
 from ..rounds.services import paris_to_utc, utc_to_paris
+from ..templating import localdate
 from . import errors, rules
 
 TITLE_MAX = 200
@@ -118,7 +119,7 @@ def _save(actor: User, workshop: Workshop, data: WorkshopInput, *, is_new: bool)
                 _l(
                     "The workshop must take place before the end of the consultation's "
                     "workshops phase, on %(date)s.",
-                    date=format_date(workshop.round.workshops_end_at, "long"),
+                    date=localdate(workshop.round.workshops_end_at, "long"),
                 )
             ),
         )
@@ -352,7 +353,7 @@ def when(workshop: Workshop) -> str:
     if utc_to_paris(start).date() == utc_to_paris(end).date():
         return _(
             "%(date)s, %(start)s–%(end)s",
-            date=format_date(start, "full"),
+            date=localdate(start, "full"),
             start=format_time(start, "short"),
             end=format_time(end, "short"),
         )
@@ -360,12 +361,10 @@ def when(workshop: Workshop) -> str:
         "from %(start)s to %(end)s",
         start=_(
             "%(date)s at %(time)s",
-            date=format_date(start, "full"),
+            date=localdate(start, "full"),
             time=format_time(start, "short"),
         ),
-        end=_(
-            "%(date)s at %(time)s", date=format_date(end, "full"), time=format_time(end, "short")
-        ),
+        end=_("%(date)s at %(time)s", date=localdate(end, "full"), time=format_time(end, "short")),
     )
 
 

@@ -27,11 +27,34 @@ COLUMNS = {
     "neighbourhood": ("neighbourhood", "neighborhood", "quartier"),
 }
 REQUIRED = ("pillar", "title", "text")
-# The template's header row and separator, as a spreadsheet program of that language expects.
+# The template's header row, an example row to show how a card is written (to be replaced), and
+# the separator, as a spreadsheet program of that language expects.
 TEMPLATES = {
-    "fr": (["pilier", "titre", "texte", "quartier"], ";"),
-    "en": (["pillar", "title", "text", "neighbourhood"], ","),
+    "fr": (
+        ["pilier", "titre", "texte", "quartier"],
+        [
+            "Mobilité",
+            "Exemple : des arceaux à vélos devant la médiathèque",
+            "Exemple à remplacer : le texte de la carte, tel qu'il est écrit.",
+            "Centre-ville",
+        ],
+        ";",
+    ),
+    "en": (
+        ["pillar", "title", "text", "neighbourhood"],
+        [
+            "Mobility",
+            "Example: bicycle racks in front of the library",
+            "Example to replace: the text of the card, as it is written.",
+            "Centre-ville",
+        ],
+        ",",
+    ),
 }
+
+
+# The example rows' title and text, so that an example left in the file is not imported.
+EXAMPLES = {(example[1], example[2]) for _header, example, _separator in TEMPLATES.values()}
 
 
 class SheetUnreadable(Invalid):
@@ -55,10 +78,13 @@ class Sheet:
 
 
 def template_csv(language: str) -> bytes:
-    """The empty template: its header row, with a byte-order mark so that accents open well."""
-    header, separator = TEMPLATES.get(language, TEMPLATES["fr"])
+    """The template: its header row and an example row, with a byte-order mark so that accents
+    open well."""
+    header, example, separator = TEMPLATES.get(language, TEMPLATES["fr"])
     buffer = io.StringIO()
-    csv.writer(buffer, delimiter=separator, lineterminator="\r\n").writerow(row(header))
+    writer = csv.writer(buffer, delimiter=separator, lineterminator="\r\n")
+    writer.writerow(row(header))
+    writer.writerow(row(example))
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -133,6 +159,8 @@ def read_sheet(content: bytes) -> Sheet:
             key: record[position].strip() if position < len(record) else ""
             for key, position in positions.items()
         }
+        if (cells["title"], cells["text"]) in EXAMPLES:
+            continue  # the template's example row, left in
         rows.append(SheetRow(number=index, cells=cells))
     if not rows:
         raise SheetUnreadable(_l("The file has no card under its header row."))

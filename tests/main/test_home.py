@@ -4,11 +4,12 @@ import re
 from html import unescape
 
 from participation.extensions import db
-from participation.models import Role
+from participation.models import Role, utcnow
 
 EN = {"Accept-Language": "en"}
-# The rounds (plus the account when signed in), however many there are.
-HOME_QUERIES = 1
+# The rounds, the pillars, the masterplan by pillar, the key figures and the latest ideas
+# retained (plus the account when signed in), however many there are.
+HOME_QUERIES = 5
 
 
 def home(client) -> str:
@@ -85,3 +86,52 @@ def test_home_makes_the_same_queries_for_2_or_20_rounds(
 
     sign_in(create_user(role=Role.RESIDENT))
     assert assert_page_queries("/", HOME_QUERIES + 1) == few + 1
+
+
+def test_home_shows_the_pillars_figures_progress_and_retained_ideas(
+    client, create_round, create_pillar, create_proposal, create_deliberation
+):
+    from participation.models import MasterplanStatus
+
+    habitat = create_pillar("Habitat / Environnement", slug="habitat-environnement")
+    other = create_pillar("Nouveau pilier")
+    round_ = create_round("Collecte", pillars=[habitat, other])
+    create_proposal(round=round_, pillar=habitat, title="Des arbres", status="retained")
+    create_proposal(round=round_, pillar=habitat, title="Un banc", status="published")
+    create_proposal(
+        round=round_, pillar=habitat, title="Caché", status="retained", hidden_at=utcnow()
+    )
+    create_deliberation(habitat, masterplan_status=MasterplanStatus.DONE)
+    create_deliberation(habitat)
+    db.session.commit()
+    text = " ".join(home(client).split())
+
+    figures = text[text.index('class="key-figures"') :]
+    assert '<span class="key-figures__value">2</span> public proposals' in figures
+    assert '<span class="key-figures__value">2</span> framework deliberations voted' in figures
+    assert '<span class="key-figures__value">1</span> action done' in figures
+    kept = text[text.index('id="kept-title"') : text.index('id="pillars-title"')]
+    assert "Des arbres" in kept and "Un banc" not in kept and "Caché" not in kept
+    pillars = text[text.index('id="pillars-title"') :]
+    assert 'src="/static/img/pillars/habitat-environnement.svg" alt=""' in pillars
+    assert 'src="/static/img/pillars/pillar.svg" alt=""' in pillars
+    assert "2 actions · 1 done · 0 in progress" in pillars
+    assert '<progress max="2" value="1"' in pillars
+    assert "No action in the masterplan yet." in pillars
+
+
+def test_home_queries_stay_the_same_with_more_pillars_deliberations_and_ideas(
+    client, create_round, create_pillar, create_proposal, create_deliberation, assert_page_queries
+):
+    pillar = create_pillar()
+    round_ = create_round(pillars=[pillar])
+    create_proposal(round=round_, pillar=pillar, status="retained")
+    create_deliberation(pillar)
+    few = assert_page_queries("/", HOME_QUERIES)
+
+    for _ in range(6):
+        more = create_pillar()
+        create_proposal(round=round_, pillar=pillar, status="retained")
+        create_deliberation(more)
+    db.session.commit()
+    assert assert_page_queries("/", HOME_QUERIES) == few

@@ -150,14 +150,24 @@ def test_unreadable_files(english, content, message):
 
 def test_template_opens_in_a_spreadsheet_and_reads_back(app):
     template = spreadsheet.template_csv("fr")
-    assert template.startswith(b"\xef\xbb\xbf") and template.decode("utf-8-sig") == HEADER + "\r\n"
+    header, example = template.decode("utf-8-sig").split("\r\n")[:2]
+    assert template.startswith(b"\xef\xbb\xbf") and header == HEADER
+    # An example row shows how a card is written; left in the file, it is not imported.
+    assert example.startswith("Mobilité;Exemple : des arceaux à vélos")
     assert (
         spreadsheet.template_csv("en")
         .decode("utf-8-sig")
         .startswith("pillar,title,text,neighbourhood")
     )
-    with pytest.raises(spreadsheet.SheetUnreadable):  # the header alone: no card yet
+    with pytest.raises(spreadsheet.SheetUnreadable):  # the example alone: no card yet
         spreadsheet.read_sheet(template)
+
+
+@pytest.mark.parametrize("written", ["Mobilite", "mobilité", "MOBILITÉ", "transports"])
+def test_a_pillar_is_found_by_half_of_its_name(workshop, facilitator, written):
+    content = csv_bytes(HEADER, f"{written};Des vélos;Des arceaux à vélos partout.;")
+    proposals = paper.import_cards(workshop, facilitator, spreadsheet.read_sheet(content))
+    assert proposals[0].pillar.name_fr == "Mobilité / Transports"
 
 
 def test_thousand_cards_at_once(workshop, facilitator):

@@ -80,12 +80,17 @@ def test_first_paper_item_marks_a_planned_workshop_held(create_workshop, facilit
     assert workshop.state == "held"
 
 
-def test_nothing_is_typed_in_before_the_workshop_or_once_transcribed(
+def test_cards_are_typed_in_as_soon_as_the_workshop_is_planned(
     create_workshop, facilitator, round_
 ):
     coming = create_workshop(facilitators=[facilitator], hours_ago=-24, state="planned")
-    with pytest.raises(errors.NotHeldYet):
-        paper.add_paper_proposal(coming, facilitator, card(round_))
+    proposal = paper.add_paper_proposal(coming, facilitator, card(round_))
+    assert proposal.workshop_id == coming.id
+    # Prepared in advance: the workshop has not been held for all that.
+    assert coming.state == "planned"
+
+
+def test_nothing_is_typed_in_once_transcribed(create_workshop, facilitator, round_):
     done = create_workshop(facilitators=[facilitator], state="transcribed")
     with pytest.raises(errors.EntryClosed):
         paper.add_paper_proposal(done, facilitator, card(round_))

@@ -655,3 +655,50 @@ def test_public_pages_query_count_does_not_grow_with_data(
             )
         )
     assert sizes[0] == sizes[1]
+
+
+def test_the_vote_sheet_screen_lists_the_printed_proposals_in_the_sheets_order(
+    client, create_workshop, facilitator, sign_in, round_, create_proposal
+):
+    mobility, housing = round_.pillars
+    workshop = create_workshop(facilitators=[facilitator], pillars=[housing, mobility])
+    # Printed by pillar (in the pillars' order), then by code.
+    later = create_proposal(round=round_, pillar=housing)
+    first = create_proposal(round=round_, pillar=mobility)
+    create_proposal(round=round_, pillar=mobility, status="submitted")  # not on the sheet
+    second = create_proposal(round=round_, pillar=mobility)
+    sign_in(facilitator)
+    client.post(page_url(workshop, "attendance"), data={"attendance": "10"})
+    text = client.get(page_url(workshop, "votes")).text
+
+    codes = re.findall(r'name="lines-(\d+)-code"[^>]*value="([^"]*)"', text)
+    assert mobility.position < housing.position
+    # The printed lines, then empty ones (ten lines at least).
+    assert [code for _, code in codes] == [first.code, second.code, later.code] + [""] * 7
+    # A printed line left without a count saves nothing, the others save.
+    assert (
+        client.post(
+            page_url(workshop, "votes"),
+            data={
+                "lines-0-code": codes[0][1],
+                "lines-0-count": "4",
+                "lines-1-code": codes[1][1],
+                "lines-1-count": "",
+            },
+        ).status_code
+        == 302
+    )
+    assert count(PaperSupport) == 1
+    # The count read so far is shown beside its code.
+    again = client.get(page_url(workshop, "votes")).text
+    assert re.search(r'name="lines-0-count"[^>]*value="4"', again)
+    assert re.search(r'name="lines-1-count"[^>]*value=""', again)
+
+
+def test_my_workshops_when_empty_offers_to_plan_one(client, create_user, sign_in, round_):
+    sign_in(create_user(role="facilitator"))
+    text = client.get("/workshops/").text
+
+    assert "No workshop yet." in text
+    assert f'href="/rounds/{round_.slug}/workshops/new">Plan a workshop in “Béthune à 2032”' in text
+    assert 'href="/rounds/">See the consultations and their workshops' in text

@@ -1,0 +1,101 @@
+"""What the home page shows besides the rounds: the pillars with the masterplan's progress, key
+figures and the latest ideas the city kept. A fixed number of queries, whatever the data."""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from .. import ROOT
+from ..extensions import db
+from ..models import Action, Deliberation, MasterplanStatus, Pillar, Proposal
+from ..pillars.services import all_pillars
+from ..proposals.state import KEPT_STATUSES
+
+LATEST_KEPT = 3
+
+
+@dataclass
+class PillarProgress:
+    pillar: Pillar
+    counts: dict[str, int] = field(default_factory=lambda: {s.value: 0 for s in MasterplanStatus})
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def done(self) -> int:
+        return self.counts[MasterplanStatus.DONE.value]
+
+    @property
+    def in_progress(self) -> int:
+        return self.counts[MasterplanStatus.IN_PROGRESS.value]
+
+    @property
+    def percent_done(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+@dataclass(frozen=True)
+class KeyFigures:
+    proposals: int
+    supports: int
+    deliberations: int
+    done: int
+
+
+def pillars_with_progress() -> list[PillarProgress]:
+    """Every pillar, in order, with its masterplan actions by status: 2 queries."""
+    progress = {pillar.id: PillarProgress(pillar) for pillar in all_pillars()}
+    rows = db.session.execute(
+        select(Action.pillar_id, Action.status, func.count())
+        .where(Action.is_published)
+        .group_by(Action.pillar_id, Action.status)
+    ).all()
+    for pillar_id, status, count in rows:
+        if pillar_id in progress:
+            progress[pillar_id].counts[MasterplanStatus(status).value] += count
+    return list(progress.values())
+
+
+def key_figures(progress: list[PillarProgress]) -> KeyFigures:
+    """Public proposals and their supports (online and on paper), framework deliberations: one
+    query."""
+    deliberations = select(func.count(Deliberation.id)).scalar_subquery()
+    proposals, supports, deliberations = db.session.execute(
+        select(
+            func.count(Proposal.id),
+            func.coalesce(func.sum(Proposal.support_count + Proposal.paper_support_count), 0),
+            deliberations,
+        ).where(Proposal.is_visible)
+    ).one()
+    return KeyFigures(
+        proposals=proposals,
+        supports=supports,
+        deliberations=deliberations,
+        done=sum(p.done for p in progress),
+    )
+
+
+def latest_kept() -> list[Proposal]:
+    """The last public proposals the city retained: one query."""
+    return list(
+        db.session.scalars(
+            select(Proposal)
+            .options(joinedload(Proposal.round), joinedload(Proposal.pillar))
+            .where(Proposal.is_visible, Proposal.status.in_(KEPT_STATUSES))
+            .order_by(Proposal.id.desc())
+            .limit(LATEST_KEPT)
+        )
+    )
+
+
+# The pillars drawn in static/img/pillars/ (one SVG per pillar of the 2018 brochure); a pillar
+# created later shows the generic icon until it gets its own.
+PILLAR_ICONS = frozenset(path.stem for path in (ROOT / "static" / "img" / "pillars").glob("*.svg"))
+
+
+def pillar_icon(pillar: Pillar) -> str:
+    """The path, under static/, of the pillar's icon."""
+    return f"img/pillars/{pillar.slug if pillar.slug in PILLAR_ICONS else 'pillar'}.svg"
