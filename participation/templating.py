@@ -20,7 +20,7 @@ def localdate(value, fmt: str = "long") -> str:
     text = format_date(value, fmt)
     # French writes the first day of a month as an ordinal: « 1er novembre 2026 ». The day is
     # read from the text, which is in Paris time, not from ``value``, which may be in UTC.
-    if fmt in ("long", "full") and current_locale() == "fr":
+    if fmt in ("medium", "long", "full") and current_locale() == "fr":
         text = re.sub(r"(^|\s)1(\s)", r"\g<1>1er\2", text, count=1)
     return text
 

@@ -311,7 +311,7 @@ FILES = (
     ),
     DataFile(
         "actions.csv",
-        "Plan d'actions : toutes les actions publiques, de la Ville et de ses partenaires",
+        "Plan d'actions : toutes les actions publiques, de la Ville et de ses partenaires",
         "Masterplan: every public action, the city's and its partners'",
         (
             C("action_id", "Identifiant de l'action", "Action id"),
@@ -321,7 +321,7 @@ FILES = (
             C("carrier_slug", "Porteur (carriers.csv)", "Carrier (carriers.csv)"),
             C(
                 "status",
-                "Avancement : project (projet), in_progress (en cours), done (réalisé)",
+                "Avancement : project (projet), in_progress (en cours), done (réalisé)",
                 "Progress: project, in_progress, done",
             ),
             C("planned_on", "Date prévue", "Planned date"),
@@ -339,14 +339,14 @@ FILES = (
     ),
     DataFile(
         "carriers.csv",
-        "Porteurs des actions : la Ville et ses partenaires",
+        "Porteurs des actions : la Ville et ses partenaires",
         "Who carries the actions: the city and its partners",
         (
             C("carrier_slug", "Identifiant du porteur", "Carrier identifier"),
             C("name", "Nom", "Name"),
             C(
                 "kind",
-                "Type : city, company, association, school, residents, individual",
+                "Type : city, company, association, school, residents, individual",
                 "Kind: city, company, association, school, residents, individual",
             ),
             C("description", "Description", "Description"),
