@@ -49,6 +49,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .admin import bp as admin_bp
     from .comments import bp as comments_bp
     from .deliberations import bp as deliberations_bp
+    from .following import bp as following_bp
     from .main import bp as main_bp
     from .me import bp as me_bp
     from .moderation import bp as moderation_bp
@@ -70,6 +71,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(moderation_bp)
     app.register_blueprint(workshops_bp)
     app.register_blueprint(opendata_bp)
+    app.register_blueprint(following_bp)
 
     # After errors.init_app: the API answers its own errors in JSON.
     from . import api

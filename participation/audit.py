@@ -98,6 +98,9 @@ ACTIONS = {
     "workshop.update": _l("Workshop changed"),
     "workshop.state": _l("Workshop state changed"),
     "workshop.import": _l("Workshop cards imported"),
+    "answer_template.create": _l("Answer template created"),
+    "answer_template.update": _l("Answer template changed"),
+    "answer_template.delete": _l("Answer template deleted"),
 }
 
 # What an administrator reviews for the accounts' security: sign-ins that failed or were paused,
@@ -129,6 +132,7 @@ TARGETS = {
     "workshops": _l("Workshop"),
     "council_sessions": _l("Council session"),
     "deliberations": _l("Deliberation"),
+    "answer_templates": _l("Answer template"),
 }
 
 FIELDS = {

@@ -81,9 +81,11 @@ def translate_compile() -> None:
 
 def register_cli(app: Flask) -> None:
     from .accounts.cli import users_cli
+    from .following.cli import notifications_cli
     from .history.cli import history_cli, sample_cli
 
     app.cli.add_command(translate_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(history_cli)
     app.cli.add_command(sample_cli)
+    app.cli.add_command(notifications_cli)

@@ -10,6 +10,7 @@ verdicts (see ``policy``):
 - ``comments``: commenting, replying, editing and deleting comments, seeing hidden ones;
 - ``moderation``: reporting, hiding, deciding, merging, blocking;
 - ``deliberations``: council sessions, promotion, masterplan tracking;
+- ``following``: following proposals, one's notifications;
 - ``workshops``: planning, managing, typing paper in;
 - ``accounts``: roles and the last administrator;
 - ``rounds``: creating and editing consultations.
@@ -21,6 +22,7 @@ from . import policy
 from .accounts import rules as accounts
 from .comments import rules as comments
 from .deliberations import rules as deliberations
+from .following import rules as following
 from .moderation import rules as moderation
 from .proposals import rules as proposals
 from .proposals import state
@@ -34,6 +36,7 @@ rulebook = SimpleNamespace(
     comments=comments,
     moderation=moderation,
     deliberations=deliberations,
+    following=following,
     workshops=workshops,
     accounts=accounts,
     rounds=rounds,

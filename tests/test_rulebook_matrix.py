@@ -17,6 +17,7 @@ from werkzeug.exceptions import NotFound
 from participation import create_app
 from participation.extensions import db
 from participation.models import (
+    AnswerTemplate,
     AuditEntry,
     Comment,
     CouncilSession,
@@ -37,7 +38,16 @@ from .conftest import make_config
 S = ProposalStatus
 # The statuses that change what a route allows; "hidden" is a published proposal hidden by
 # moderation.
-STATUSES = ("submitted", "published", "hidden", "retained", "not_retained", "merged", "withdrawn")
+STATUSES = (
+    "submitted",
+    "published",
+    "hidden",
+    "under_study",
+    "retained",
+    "not_retained",
+    "merged",
+    "withdrawn",
+)
 PEOPLE = (
     "visitor",
     "resident",
@@ -149,7 +159,8 @@ class World:
             body=body,
             body_html=render_markdown(body),
         )
-        db.session.add(self.comment)
+        self.answer = AnswerTemplate(title="À l’étude", body="Les services l’étudient.")
+        db.session.add_all([self.comment, self.answer])
         db.session.commit()
         # Requests may delete things: the URLs are built from what was created.
         self.ids = {
@@ -160,6 +171,7 @@ class World:
             "workshop": self.workshop.id,
             "target": self.target.id,
             "card": self.card.number,
+            "answer": self.answer.id,
         }
         self.proposals = {
             status: {"id": p.id, "number": p.number} for status, p in self.proposals.items()
@@ -194,6 +206,8 @@ class World:
             values["workshop_id"] = self.ids["workshop"]
         if "user_id>" in rule:
             values["user_id"] = self.ids["target"]
+        if "answer_id>" in rule:
+            values["answer_id"] = self.ids["answer"]
         if "<token>" in rule:
             values["token"] = "not-a-token"
         return values

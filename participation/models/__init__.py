@@ -1,9 +1,17 @@
 """All models, imported here so that Alembic's autogenerate and the drift test see them."""
 
+from .answer import AnswerLanguage, AnswerTemplate
 from .audit import AuditEntry
 from .base import utcnow
 from .comment import Comment, Report
 from .deliberation import CouncilSession, Deliberation, MasterplanStatus, ProgressNote
+from .follow import (
+    Delivery,
+    Follow,
+    Notification,
+    NotificationPreference,
+    NotificationType,
+)
 from .neighbourhood import Neighbourhood
 from .pillar import Pillar
 from .proposal import (
@@ -28,6 +36,13 @@ from .workshop import (
 )
 
 __all__ = [
+    "Delivery",
+    "Follow",
+    "Notification",
+    "NotificationPreference",
+    "NotificationType",
+    "AnswerLanguage",
+    "AnswerTemplate",
     "AuditEntry",
     "EventKind",
     "PaperItem",
