@@ -10,6 +10,7 @@ The French catalogue still changes: elements are found by id, name, href or role
 
 import re
 
+import pyotp
 import pytest
 from playwright.sync_api import expect
 
@@ -104,11 +105,14 @@ def status_of(app, proposal) -> str:
 def test_moderator_publishes_hides_decides_and_merges(app, page, open_page, create_user, queues):
     waiting, reported, answered = queues["waiting"], queues["reported"], queues["answered"]
     kept, duplicate = queues["kept"], queues["duplicate"]
-    create_user(role="moderator", email="modo@example.org", display_name="Modo")
+    moderator = create_user(role="moderator", email="modo@example.org", display_name="Modo")
 
     page.goto("/sign-in")
     page.locator("#email").fill("modo@example.org")
     page.locator("#password").fill(TEST_PASSWORD)
+    submit(page.locator("main form"))
+    # Moderators type their app's code at the second step.
+    page.locator("#code").fill(pyotp.TOTP(moderator.totp_secret).now())
     submit(page.locator("main form"))
     expect(page.locator(".flash--success")).to_be_visible()
     page.locator("header nav a[href='/moderation/']").click()
