@@ -50,6 +50,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .admin import bp as admin_bp
     from .comments import bp as comments_bp
     from .deliberations import bp as deliberations_bp
+    from .following import bp as following_bp
     from .health import bp as health_bp
     from .main import bp as main_bp
     from .masterplan import bp as masterplan_bp
@@ -75,6 +76,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(workshops_bp)
     app.register_blueprint(opendata_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(following_bp)
 
     # After errors.init_app: the API answers its own errors in JSON.
     from . import api

@@ -115,6 +115,9 @@ ACTIONS = {
     "workshop.state": _l("Workshop state changed"),
     "workshop.import": _l("Workshop cards imported"),
     "mail.retry": _l("Undelivered e-mail queued again"),
+    "answer_template.create": _l("Answer template created"),
+    "answer_template.update": _l("Answer template changed"),
+    "answer_template.delete": _l("Answer template deleted"),
 }
 
 # What an administrator reviews for the accounts' security: sign-ins that failed or were paused,
@@ -149,6 +152,7 @@ TARGETS = {
     "outbox_messages": _l("E-mail"),
     "actions": _l("Action"),
     "carriers": _l("Carrier"),
+    "answer_templates": _l("Answer template"),
 }
 
 FIELDS = {

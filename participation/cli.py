@@ -81,6 +81,7 @@ def translate_compile() -> None:
 
 def register_cli(app: Flask) -> None:
     from .accounts.cli import users_cli
+    from .following.cli import notifications_cli
     from .history.cli import history_cli, sample_cli
     from .outbox import mail_cli
 
@@ -89,3 +90,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(history_cli)
     app.cli.add_command(sample_cli)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(notifications_cli)

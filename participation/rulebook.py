@@ -11,6 +11,7 @@ verdicts (see ``policy``):
 - ``moderation``: reporting, hiding, deciding, merging, blocking;
 - ``deliberations``: council sessions, promotion;
 - ``masterplan``: actions, their tracking and notes, carriers, partners and the city's answers;
+- ``following``: following proposals, one's notifications;
 - ``workshops``: planning, managing, typing paper in;
 - ``accounts``: roles and the last administrator;
 - ``rounds``: creating and editing consultations;
@@ -24,6 +25,7 @@ from .accounts import rules as accounts
 from .admin import rules as admin
 from .comments import rules as comments
 from .deliberations import rules as deliberations
+from .following import rules as following
 from .masterplan import rules as masterplan
 from .moderation import rules as moderation
 from .proposals import rules as proposals
@@ -39,6 +41,7 @@ rulebook = SimpleNamespace(
     moderation=moderation,
     deliberations=deliberations,
     masterplan=masterplan,
+    following=following,
     workshops=workshops,
     accounts=accounts,
     rounds=rounds,

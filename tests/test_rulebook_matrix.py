@@ -18,6 +18,7 @@ from participation import create_app
 from participation.extensions import db
 from participation.models import (
     Action,
+    AnswerTemplate,
     AuditEntry,
     Carrier,
     Comment,
@@ -41,7 +42,16 @@ from .conftest import make_config
 S = ProposalStatus
 # The statuses that change what a route allows; "hidden" is a published proposal hidden by
 # moderation.
-STATUSES = ("submitted", "published", "hidden", "retained", "not_retained", "merged", "withdrawn")
+STATUSES = (
+    "submitted",
+    "published",
+    "hidden",
+    "under_study",
+    "retained",
+    "not_retained",
+    "merged",
+    "withdrawn",
+)
 PEOPLE = (
     "visitor",
     "resident",
@@ -176,6 +186,8 @@ class World:
             attempts=8,
         )
         db.session.add(self.mail)
+        self.answer = AnswerTemplate(title="À l’étude", body="Les services l’étudient.")
+        db.session.add_all([self.comment, self.answer])
         db.session.commit()
         # Requests may delete things: the URLs are built from what was created.
         self.ids = {
@@ -189,6 +201,7 @@ class World:
             "message": self.mail.id,
             "action": self.action.id,
             "carrier": self.carrier.slug,
+            "answer": self.answer.id,
         }
         self.proposals = {
             status: {"id": p.id, "number": p.number} for status, p in self.proposals.items()
@@ -225,6 +238,8 @@ class World:
             values["user_id"] = self.ids["target"]
         if "message_id>" in rule:
             values["message_id"] = self.ids["message"]
+        if "answer_id>" in rule:
+            values["answer_id"] = self.ids["answer"]
         if "<token>" in rule:
             values["token"] = "not-a-token"
         if "action_id>" in rule:

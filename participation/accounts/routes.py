@@ -295,6 +295,8 @@ def _expired_link(kind: str):
 
 
 def _account_page(**forms):
+    from ..following.routes import preferences_form
+
     choices = services.neighbourhood_choices()
     profile = forms.get("profile") or ProfileForm(
         prefix="profile",
@@ -310,6 +312,7 @@ def _account_page(**forms):
         password_form=forms.get("password") or ChangePasswordForm(prefix="password", formdata=None),
         email_form=forms.get("email") or ChangeEmailForm(prefix="email", formdata=None),
         sessions=sessions.active_sessions(current_user),
+        mail_form=preferences_form(),
         session_limits=[
             format_timedelta(limit, threshold=1)
             for limit in (sessions.idle_limit(), sessions.absolute_limit())

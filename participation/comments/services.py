@@ -23,6 +23,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from ..errors import NotAllowed
 from ..extensions import db
 from ..models import Comment, Proposal, Report, User, utcnow
+from ..notifications import notify_comment
 from ..text import render_markdown
 from . import errors, rules
 
@@ -90,6 +91,7 @@ def add_comment(
     db.session.add(comment)
     db.session.flush()
     shift_counters(comment, +1)
+    notify_comment(proposal, author)
     return comment
 
 

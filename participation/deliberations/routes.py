@@ -107,7 +107,7 @@ def promote():
     form = PromoteForm()
     form.set_choices(candidates, sessions, pillars)
     if not form.is_submitted():
-        _prefill(form, sessions, pillar_id)
+        _prefill(form, sessions, pillar_id, candidates)
     tried = attempt(form)
     if form.validate_on_submit():
         chosen = [p for p in candidates if p.id in form.proposal_ids.data]
@@ -129,10 +129,18 @@ def promote():
     ), form_status(form, tried)
 
 
-def _prefill(form: PromoteForm, sessions, pillar_id: int | None) -> None:
-    """The session asked for (or the latest), its next free number, the pillar filtered on."""
+def _prefill(form: PromoteForm, sessions, pillar_id: int | None, candidates) -> None:
+    """The session asked for (or the latest), its next free number; the proposal asked for
+    (from its moderation page) ticked; the pillar filtered on, or else that proposal's, or else
+    the candidates' when they all share one."""
     session_id = int_arg("session") or (sessions[0].id if sessions else None)
     form.council_session_id.data = session_id
+    asked = next((p for p in candidates if p.id == int_arg("proposal")), None)
+    if asked is not None:
+        form.proposal_ids.data = [asked.id]
+        pillar_id = pillar_id or asked.pillar_id
+    elif pillar_id is None and len({p.pillar_id for p in candidates}) == 1:
+        pillar_id = candidates[0].pillar_id
     form.pillar_id.data = pillar_id
     if session_id is not None:
         form.number.data = promotion.next_deliberation_number(session_id)

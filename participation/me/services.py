@@ -19,6 +19,7 @@ from ..accounts.rules import LastAdmin, ensure_an_admin_remains
 from ..accounts.services import WrongPassword
 from ..accounts.sessions import end_all as end_sessions
 from ..extensions import db
+from ..following.services import forget as forget_follower
 from ..models import Comment, Proposal, ProposalEvent, Report, Round, Support, User, utcnow
 from ..notifications import MERGE_DEPTH
 
@@ -320,8 +321,9 @@ def erase_account(user: User, password: str) -> None:
     Proposals and comments keep their author row (shown as "Deleted account"). Supports given
     in a round whose supports are still open are taken back (the person could otherwise sign up
     again and support twice); those of closed rounds stay counted but lose their link to the
-    person. Reports lose their reporter. Every session of the account ends. Raises WrongPassword
-    or LastAdminCannotErase, leaving everything untouched.
+    person. Reports lose their reporter; follows, notifications and the choice of mail go. Every
+    session of the account ends. Raises WrongPassword or LastAdminCannotErase, leaving
+    everything untouched.
     """
     if not verify_password(user.password_hash, password):
         raise WrongPassword()
@@ -337,6 +339,7 @@ def erase_account(user: User, password: str) -> None:
         _take_back(support)
     db.session.execute(update(Support).where(Support.user_id == user.id).values(user_id=None))
     db.session.execute(update(Report).where(Report.reporter_id == user.id).values(reporter_id=None))
+    forget_follower(user)
     user.email = None
     user.pending_email = None
     user.password_hash = None

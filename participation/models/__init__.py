@@ -1,9 +1,17 @@
 """All models, imported here so that Alembic's autogenerate and the drift test see them."""
 
+from .answer import AnswerLanguage, AnswerTemplate
 from .audit import AuditEntry
 from .base import utcnow
 from .comment import Comment, Report
 from .deliberation import CouncilSession, Deliberation
+from .follow import (
+    Delivery,
+    Follow,
+    Notification,
+    NotificationPreference,
+    NotificationType,
+)
 from .mail import MailStatus, OutboxMessage
 from .masterplan import (
     Action,
@@ -43,6 +51,13 @@ __all__ = [
     "Carrier",
     "CarrierKind",
     "carrier_partners",
+    "Delivery",
+    "Follow",
+    "Notification",
+    "NotificationPreference",
+    "NotificationType",
+    "AnswerLanguage",
+    "AnswerTemplate",
     "AuditEntry",
     "EventKind",
     "PaperItem",

@@ -34,6 +34,8 @@ class ProposalStatus(enum.StrEnum):
     PUBLISHED = "published"
     WITHDRAWN = "withdrawn"
     NOT_RETAINED = "not_retained"
+    # The city's services study it before deciding: a public note says what is looked at.
+    UNDER_STUDY = "under_study"
     MERGED = "merged"
     RETAINED = "retained"
     PROMOTED = "promoted"
@@ -45,6 +47,7 @@ class ProposalStatus(enum.StrEnum):
             ProposalStatus.PUBLISHED: _l("Published"),
             ProposalStatus.WITHDRAWN: _l("Withdrawn by its author"),
             ProposalStatus.NOT_RETAINED: _l("Not retained"),
+            ProposalStatus.UNDER_STUDY: _l("Under study"),
             ProposalStatus.MERGED: _l("Merged into another proposal"),
             ProposalStatus.RETAINED: _l("Retained"),
             ProposalStatus.PROMOTED: _l("Became a framework deliberation"),

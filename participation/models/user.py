@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Integer, String, true
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -43,6 +43,7 @@ class Role(enum.StrEnum):
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
+    __table_args__ = (CheckConstraint("unread_notifications >= 0", name="unread_positive"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Lower-cased before storage; NULL once the account is erased (the row stays for authorship).
@@ -70,6 +71,8 @@ class User(UserMixin, db.Model):
     erased_at: Mapped[datetime | None]
     # E-mails about what becomes of one's proposals (published, answered, merged, promoted…).
     notify_by_email: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # Kept with the account, so that the header shows it without a query (``notifications``).
+    unread_notifications: Mapped[int] = mapped_column(default=0, server_default="0")
 
     neighbourhood: Mapped["Neighbourhood | None"] = relationship()
 

@@ -39,3 +39,8 @@ class ReasonLength(Invalid):
 
 class NoPendingChange(ParticipationError):
     message = _l("No change of this proposal awaits moderation.")
+
+
+class AnswerTitleTaken(Invalid):
+    message = _l("An answer template of this language already has this title.")
+    field = "title"

@@ -1,10 +1,10 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import RadioField, SelectField, TextAreaField
+from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..forms import Form
-from ..models import ProposalStatus
+from ..models import AnswerLanguage, ProposalStatus
 
 
 def _strip(value):
@@ -22,11 +22,52 @@ def reason_field(label=None, required=True):
 
 
 class DecisionForm(Form):
-    target = SelectField(_l("Decision"), validators=[DataRequired(_l("Choose a decision."))])
+    # No decision is chosen in advance: the moderator picks one, or is asked to.
+    target = SelectField(
+        _l("Decision"),
+        validators=[DataRequired(_l("Choose a decision: under study, retained or not retained."))],
+    )
+    # Picking a template fills the answer (at once with JavaScript, with "use" without).
+    answer = SelectField(_l("Start from an answer template"), validate_choice=False)
     reason = reason_field(_l("Public answer"), required=False)
 
     def set_targets(self, targets):
-        self.target.choices = [SelectChoice(t.value, t.title) for t in targets]
+        self.target.choices = [SelectChoice("", _l("Choose a decision"))] + [
+            SelectChoice(t.value, t.title) for t in targets
+        ]
+
+    def set_answers(self, templates):
+        self.answer.choices = [SelectChoice("", _l("No template"))] + [
+            SelectChoice(
+                str(t.id), f"{t.title} ({t.language.title})", render_kw={"data-answer": t.body}
+            )
+            for t in templates
+        ]
+
+
+class AnswerTemplateForm(Form):
+    title = StringField(
+        _l("Title"),
+        filters=[_strip],
+        validators=[
+            DataRequired(_l("Give the template a title.")),
+            Length(max=120, message=_l("At most 120 characters.")),
+        ],
+    )
+    language = SelectField(
+        _l("Language"),
+        choices=[SelectChoice(language.value, language.title) for language in AnswerLanguage],
+        default=AnswerLanguage.FRENCH.value,
+    )
+    body = TextAreaField(
+        _l("Answer"),
+        filters=[_strip],
+        validators=[
+            DataRequired(_l("Write the answer.")),
+            Length(max=2000, message=_l("At most 2,000 characters.")),
+        ],
+        render_kw={"rows": 5},
+    )
 
 
 class ReasonForm(Form):
@@ -55,11 +96,14 @@ class BulkForm(Form):
         _l("Action"),
         choices=[
             SelectChoice("publish", _l("Publish")),
+            SelectChoice(ProposalStatus.UNDER_STUDY.value, _l("Put under study")),
             SelectChoice(ProposalStatus.RETAINED.value, _l("Retain")),
             SelectChoice(ProposalStatus.NOT_RETAINED.value, _l("Do not retain")),
         ],
     )
-    reason = reason_field(_l("Public answer (required to not retain)"), required=False)
+    reason = reason_field(
+        _l("Public answer (required to not retain or to put under study)"), required=False
+    )
 
 
 class MergeForm(Form):

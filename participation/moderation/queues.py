@@ -10,7 +10,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 from ..extensions import db
 from ..models import Comment, Pillar, Proposal, ProposalRevision, ProposalStatus, Report, Round
 from ..proposals.services import keywords
-from ..proposals.state import Allows, sources_of, statuses_allowing
+from ..proposals.state import AWAITING_DECISION, Allows, sources_of, statuses_allowing
 from .reports import HIDDEN_BY_REPORTS
 
 S = ProposalStatus
@@ -89,7 +89,7 @@ def awaiting_publication(filters: QueueFilters, limit: int = 50) -> Queue:
 
 
 def awaiting_decision(filters: QueueFilters, limit: int = 50) -> Queue:
-    base = filters.apply(select(Proposal).where(Proposal.status == S.PUBLISHED.value))
+    base = filters.apply(select(Proposal).where(Proposal.status.in_(AWAITING_DECISION)))
     counted = base.subquery()
     count, oldest = db.session.execute(
         select(func.count(), func.min(counted.c.published_at)).select_from(counted)
@@ -118,7 +118,7 @@ class PillarBacklog:
 def decisions_by_pillar(filters: QueueFilters) -> list[PillarBacklog]:
     query = filters.apply(
         select(Proposal.pillar_id, func.count(), func.min(Proposal.published_at))
-        .where(Proposal.status == S.PUBLISHED.value)
+        .where(Proposal.status.in_(AWAITING_DECISION))
         .group_by(Proposal.pillar_id)
     )
     rows = db.session.execute(query).all()

@@ -9,15 +9,16 @@ from .. import audit
 from ..comments.services import get_comment_or_404
 from ..errors import Invalid
 from ..extensions import db
-from ..models import Comment, Proposal, ProposalStatus, User
+from ..models import AnswerLanguage, AnswerTemplate, Comment, Proposal, ProposalStatus, User
 from ..policy import can_moderate
 from ..proposals import state
 from ..proposals.services import trail
 from ..text import strip_controls
 from ..utils import safe_next_url
 from ..views import MAX_INT, attempt, done, form_status, guard, int_arg, page_arg
-from . import bp, queues, reports, rules, services
+from . import answers, bp, queues, reports, rules, services
 from .forms import (
+    AnswerTemplateForm,
     BulkForm,
     DecisionForm,
     MergeForm,
@@ -91,12 +92,19 @@ def bulk():
 
 def _decisions(proposal: Proposal) -> list[ProposalStatus]:
     """The decisions the form offers (publication has its own button)."""
-    return [t for t in state.allowed_targets(proposal, current_user) if t in services.DECISIONS]
+    allowed = state.allowed_targets(proposal, current_user)
+    return [t for t in state.ANSWERS if t in allowed]
+
+
+def _decision_form(proposal: Proposal, **kwargs) -> DecisionForm:
+    form = DecisionForm(prefix="decision", **kwargs)
+    form.set_targets(_decisions(proposal))
+    form.set_answers(answers.answer_templates())
+    return form
 
 
 def _proposal_page(proposal: Proposal, status: int = 200, **forms):
-    decision = forms.get("decision") or DecisionForm(prefix="decision", formdata=None)
-    decision.set_targets(_decisions(proposal))
+    decision = forms.get("decision") or _decision_form(proposal, formdata=None)
     return render_template(
         "moderation/proposal.html",
         proposal=proposal,
@@ -130,8 +138,13 @@ def publish(proposal):
 @bp.post("/proposals/<int:proposal_id>/decide")
 @guard(rules.can_decide, load=_proposal)
 def decide(proposal):
-    form = DecisionForm(prefix="decision")
-    form.set_targets(_decisions(proposal))
+    form = _decision_form(proposal)
+    if "decision-use" in request.form:
+        # Without JavaScript: the chosen template fills the answer, still to be edited and sent.
+        template = answers.answer_template(int_arg("decision-answer", request.form))
+        if template is not None:
+            form.reason.data = template.body
+        return _proposal_page(proposal, decision=form)
     tried = attempt(form)
     if form.validate_on_submit():
         with tried:
@@ -263,6 +276,57 @@ def merge():
     return render_template("moderation/merge.html", form=form, proposals=proposals), form_status(
         form, tried
     )
+
+
+def _answer_template(answer_id: int) -> AnswerTemplate:
+    return db.get_or_404(AnswerTemplate, answer_id)
+
+
+def _answers_page(form: AnswerTemplateForm, status: int = 200):
+    return render_template(
+        "moderation/answers.html", form=form, templates=answers.answer_templates()
+    ), status
+
+
+@bp.route("/answers", methods=["GET", "POST"])
+@guard(rules.can_manage_answers)
+def answer_templates():
+    form = AnswerTemplateForm()
+    tried = attempt(form)
+    if form.validate_on_submit():
+        with tried:
+            answers.create_answer_template(
+                current_user, form.title.data, form.body.data, AnswerLanguage(form.language.data)
+            )
+            return done(url_for("moderation.answer_templates"), _("The template is saved."))
+    return _answers_page(form, form_status(form, tried))
+
+
+@bp.route("/answers/<int:answer_id>", methods=["GET", "POST"])
+@guard(rules.can_manage_answers, load=_answer_template)
+def edit_answer_template(template):
+    form = AnswerTemplateForm(obj=template)
+    tried = attempt(form)
+    if form.validate_on_submit():
+        with tried:
+            answers.update_answer_template(
+                template,
+                current_user,
+                form.title.data,
+                form.body.data,
+                AnswerLanguage(form.language.data),
+            )
+            return done(url_for("moderation.answer_templates"), _("The template is saved."))
+    return render_template(
+        "moderation/answer_form.html", form=form, template=template
+    ), form_status(form, tried)
+
+
+@bp.post("/answers/<int:answer_id>/delete")
+@guard(rules.can_manage_answers, load=_answer_template)
+def delete_answer_template(template):
+    answers.delete_answer_template(template, current_user)
+    return done(url_for("moderation.answer_templates"), _("The template is deleted."))
 
 
 def _account(user_id: int) -> User:

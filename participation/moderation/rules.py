@@ -7,7 +7,7 @@ moderator to decide is the state machine's (``proposals/state.py``).
 
 from ..comments.errors import CommentDeleted
 from ..errors import NotAllowed
-from ..models import Comment, Proposal, ProposalStatus, Role, User
+from ..models import AnswerTemplate, Comment, Proposal, ProposalStatus, Role, User
 from ..policy import Verdict, can_administer, can_moderate, can_post, check, first, refuse
 from ..proposals import state
 from ..proposals.errors import TransitionNotAllowed
@@ -101,3 +101,8 @@ def can_block(user: User | None, account: User) -> Verdict:
 
 def can_read_audit(user: User | None) -> Verdict:
     return can_administer(user)
+
+
+def can_manage_answers(user: User | None, _template: AnswerTemplate | None = None) -> Verdict:
+    """Answer templates: every moderator writes, changes and deletes them."""
+    return can_moderate(user)

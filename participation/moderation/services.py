@@ -43,8 +43,9 @@ def publish(proposal: Proposal, actor: User) -> None:
 
 
 def decide(proposal: Proposal, actor: User, target: ProposalStatus, reason: str | None) -> None:
-    """Retain or not retain (or reject at pre-moderation), or correct an earlier decision."""
-    if target not in DECISIONS:
+    """Put under study (with a public note), retain or not retain (or reject at
+    pre-moderation), or correct an earlier decision."""
+    if target not in state.ANSWERS:
         raise TransitionNotAllowed()
     rules.can_moderate_item(actor, proposal).require()
     corrected = proposal.status in DECISIONS

@@ -153,8 +153,8 @@ FILES = (
             C("neighbourhood", "Quartier, vide si non précisé", "Neighbourhood, empty if none"),
             C(
                 "status",
-                "Statut\u00a0: published, withdrawn, not_retained, merged, retained, promoted",
-                "Status: published, withdrawn, not_retained, merged, retained, promoted",
+                "Statut\u00a0: published, withdrawn, not_retained, under_study, merged, retained, promoted",
+                "Status: published, withdrawn, not_retained, under_study, merged, retained, promoted",
             ),
             C(
                 "origin",

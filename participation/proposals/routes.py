@@ -126,6 +126,7 @@ def new(round_):
 @guard(rules.can_view, load=proposal_in_url)
 def show(proposal):
     from ..comments.services import comment_thread
+    from ..following.services import follows
 
     return render_template(
         "proposals/show.html",
@@ -136,6 +137,7 @@ def show(proposal):
         thread=comment_thread(proposal, int_arg("comments_page") or 1, current_user),
         support=rules.can_support(current_user, proposal),
         final=final_proposal(proposal),
+        following=follows(current_user, proposal),
     )
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..errors import ParticipationError
 from ..extensions import db
+from ..following.services import start_following
 from ..models import (
     Action,
     Deliberation,
@@ -102,6 +103,8 @@ def add_proposal(
     else:
         raise ParticipationError()
     state.record(proposal, EventKind.SUBMITTED, actor or author, to_status=ProposalStatus.SUBMITTED)
+    if author is not None:
+        start_following(author, proposal)
     if not round_.premoderation:
         state.transition(proposal, ProposalStatus.PUBLISHED, None, system=True)
     db.session.flush()

@@ -12,6 +12,9 @@ service would accept.
     submitted | published → not retained (a moderator, public reason required)
     published → merged (a moderator, through the merge service)
     published → retained (a moderator, public answer)
+    published → under study (a moderator, public note required)
+    under study → retained | not retained (a moderator; a reason to not retain)
+    under study → merged (a moderator, through the merge service)
     retained → promoted (a moderator, through promotion into a framework deliberation)
     retained ↔ not retained (a moderator correcting a decision, new public reason required)
 
@@ -50,6 +53,8 @@ STATUS_ALLOWS: dict[ProposalStatus, frozenset[Allows]] = {
     # The author's retreat: the text stays public, nothing more happens to it.
     S.WITHDRAWN: frozenset({A.PUBLIC}),
     S.NOT_RETAINED: frozenset({A.PUBLIC, A.COMMENT, A.STICKERS}),
+    # Supports and comments stay open while the city's services study it; the text is frozen.
+    S.UNDER_STUDY: frozenset({A.PUBLIC, A.SUPPORT, A.COMMENT, A.STICKERS, A.ABSORB}),
     # Its discussion and votes continue on the proposal it was merged into.
     S.MERGED: frozenset({A.PUBLIC}),
     S.RETAINED: frozenset({A.PUBLIC, A.COMMENT, A.STICKERS}),
@@ -71,6 +76,10 @@ PUBLIC_STATUSES = statuses_allowing(Allows.PUBLIC)
 DECISIONS = (S.RETAINED, S.NOT_RETAINED)
 # What the city kept: retained, then perhaps become a framework deliberation.
 KEPT_STATUSES = frozenset({S.RETAINED, S.PROMOTED})
+# What the decision form offers: a decision, or "under study" before one.
+ANSWERS = (S.UNDER_STUDY, *DECISIONS)
+# Public and waiting for a decision: the moderators' queue.
+AWAITING_DECISION = (S.PUBLISHED, S.UNDER_STUDY)
 
 
 class Actor(StrEnum):
@@ -95,6 +104,10 @@ TRANSITIONS: dict[tuple[ProposalStatus, ProposalStatus], Rule] = {
     (S.PUBLISHED, S.NOT_RETAINED): Rule(Actor.MODERATOR, reason_required=True),
     (S.PUBLISHED, S.RETAINED): Rule(Actor.MODERATOR),
     (S.PUBLISHED, S.MERGED): Rule(Actor.MODERATOR, via_service=True),
+    (S.PUBLISHED, S.UNDER_STUDY): Rule(Actor.MODERATOR, reason_required=True),
+    (S.UNDER_STUDY, S.RETAINED): Rule(Actor.MODERATOR),
+    (S.UNDER_STUDY, S.NOT_RETAINED): Rule(Actor.MODERATOR, reason_required=True),
+    (S.UNDER_STUDY, S.MERGED): Rule(Actor.MODERATOR, via_service=True),
     (S.RETAINED, S.PROMOTED): Rule(Actor.MODERATOR, via_service=True),
     (S.RETAINED, S.NOT_RETAINED): Rule(Actor.MODERATOR, reason_required=True),
     (S.NOT_RETAINED, S.RETAINED): Rule(Actor.MODERATOR, reason_required=True),
@@ -189,7 +202,8 @@ def transition(
     proposal.updated_at = now
     if target is S.PUBLISHED and proposal.published_at is None:
         proposal.published_at = now
-    if target in (S.NOT_RETAINED, S.RETAINED):
+    if target in ANSWERS:
+        # The public answer, or the note of what is being studied, as the proposal shows it.
         proposal.decision_reason = note
     if rule.actor is Actor.MODERATOR and target is not S.PUBLISHED:
         # A moderator's decision ends the author's edit window (publication does not).

@@ -6,6 +6,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..errors import SignInRequired
 from ..extensions import db
+from ..following.services import start_following
 from ..models import Proposal, Support, User, utcnow
 from . import errors, rules
 
@@ -63,6 +64,8 @@ def support(proposal: Proposal, user: User) -> bool:
         .execution_options(synchronize_session=False)
     )
     db.session.expire(proposal, ["support_count", "locked_at"])
+    # Supporters follow what becomes of it (they may stop).
+    start_following(user, proposal)
     return True
 
 

@@ -36,6 +36,7 @@ def trail_label(event: ProposalEvent) -> str:
             S.WITHDRAWN.value: _("Withdrawn by its author"),
             S.NOT_RETAINED.value: _("Not retained by the moderators"),
             S.RETAINED.value: _("Retained by the moderators"),
+            S.UNDER_STUDY.value: _("Under study by the city's services"),
             S.MERGED.value: _("Merged into another proposal"),
             S.PROMOTED.value: _("Promoted to a framework deliberation"),
         }.get(target, _("Status changed"))

@@ -3,7 +3,7 @@
 import pytest
 
 from participation.extensions import db
-from participation.models import Comment
+from participation.models import AnswerTemplate, Comment
 from participation.text import render_markdown
 
 
@@ -18,9 +18,15 @@ def targets(create_proposal, create_user):
         body="Un avis",
         body_html=render_markdown("Un avis"),
     )
-    db.session.add(comment)
+    template = AnswerTemplate(title="À l’étude", body="Les services étudient la faisabilité.")
+    db.session.add_all([comment, template])
     db.session.commit()
-    return {"proposal_id": proposal.id, "comment_id": comment.id, "user_id": create_user().id}
+    return {
+        "proposal_id": proposal.id,
+        "comment_id": comment.id,
+        "user_id": create_user().id,
+        "answer_id": template.id,
+    }
 
 
 def moderation_routes(app, targets):

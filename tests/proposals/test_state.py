@@ -30,6 +30,10 @@ EXPECTED = {
     (S.PUBLISHED, S.NOT_RETAINED): {"moderator", "admin"},
     (S.PUBLISHED, S.RETAINED): {"moderator", "admin"},
     (S.PUBLISHED, S.MERGED): {"moderator", "admin"},
+    (S.PUBLISHED, S.UNDER_STUDY): {"moderator", "admin"},
+    (S.UNDER_STUDY, S.RETAINED): {"moderator", "admin"},
+    (S.UNDER_STUDY, S.NOT_RETAINED): {"moderator", "admin"},
+    (S.UNDER_STUDY, S.MERGED): {"moderator", "admin"},
     (S.RETAINED, S.PROMOTED): {"moderator", "admin"},
     (S.RETAINED, S.NOT_RETAINED): {"moderator", "admin"},
     (S.NOT_RETAINED, S.RETAINED): {"moderator", "admin"},
@@ -96,7 +100,7 @@ def test_moderator_cannot_moderate_own_proposal(create_proposal, people):
 def test_buttons_offer_only_plain_transitions(create_proposal, people):
     proposal = create_proposal(status="published")
     targets = state.allowed_targets(proposal, people["moderator"])
-    assert set(targets) == {S.NOT_RETAINED, S.RETAINED}
+    assert set(targets) == {S.NOT_RETAINED, S.RETAINED, S.UNDER_STUDY}
     assert state.allowed_targets(proposal, proposal.author) == [S.WITHDRAWN]
     assert state.allowed_targets(proposal, people["resident"]) == []
 
@@ -125,3 +129,23 @@ def test_every_transition_is_in_the_audit_log_even_the_authors(create_proposal):
             {"status": "withdrawn"},
         ),
     ]
+
+
+def test_under_study_needs_a_public_note_and_keeps_supports_and_comments_open(
+    create_proposal, people
+):
+    proposal = create_proposal()
+    with pytest.raises(ReasonRequired):
+        state.transition(proposal, S.UNDER_STUDY, people["moderator"], " ")
+    state.transition(proposal, S.UNDER_STUDY, people["moderator"], "Étude de faisabilité")
+    assert proposal.decision_reason == "Étude de faisabilité"
+    assert proposal.is_visible
+    for what in (state.Allows.SUPPORT, state.Allows.COMMENT, state.Allows.STICKERS):
+        assert state.allows(proposal.status, what)
+    # The text is frozen while it is studied.
+    assert not state.allows(proposal.status, state.Allows.EDIT)
+    assert S.UNDER_STUDY in state.PUBLIC_STATUSES
+    assert set(state.allowed_targets(proposal, people["moderator"])) == {
+        S.RETAINED,
+        S.NOT_RETAINED,
+    }
