@@ -315,7 +315,7 @@ def print_table(report: dict) -> None:
     if "users" in data:
         print(
             f"{data['users']:,} users · {data['proposals']:,} proposals · {data['supports']:,} supports "
-            f"· {data['comments']:,} comments (generated in {data['generation_seconds']} s)"
+            f"· {data['comments']:,} comments (generated in {data.get('generation_seconds', '–')} s)"
         )
     for index, connections in enumerate(report["wrk"]["connections"]):
         print(f"\n{connections} connection{'s' if connections > 1 else ''}")
