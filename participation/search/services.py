@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Deliberation, Proposal, Round
+from ..proposals.state import Allows, statuses_allowing
 from ..text import plain_excerpt
 from . import french, index
 
@@ -32,9 +33,10 @@ def ranked(query: Select, model, search: french.Query) -> Select:
 
 
 def search_proposals(search: french.Query, round_: Round | None = None) -> Select:
+    # Proposals still under discussion: neither hidden, withdrawn nor merged.
     query = (
         select(Proposal)
-        .where(Proposal.is_visible)
+        .where(Proposal.is_visible, Proposal.status.in_(statuses_allowing(Allows.COMMENT)))
         .options(
             selectinload(Proposal.round),
             selectinload(Proposal.pillar),
