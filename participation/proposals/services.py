@@ -202,7 +202,7 @@ GENERIC_STEMS = frozenset(
 
 
 def subject_stems(text: str) -> set[str]:
-    return {french.stem(w) for w in french.significant_words(text)} - GENERIC_STEMS
+    return {french.stem(french.singular(w)) for w in french.significant_words(text)} - GENERIC_STEMS
 
 
 def keywords(text: str) -> set[str]:
@@ -228,7 +228,11 @@ def similar_proposals(
     whose title names the same subject, best first: candidates from the search index, then
     scored (``similarity``) above ``SIMILARITY_THRESHOLD``."""
     wanted = french.any_of(
-        [w for w in french.significant_words(title) if french.stem(w) not in GENERIC_STEMS]
+        [
+            w
+            for w in french.significant_words(title)
+            if french.stem(french.singular(w)) not in GENERIC_STEMS
+        ]
     )
     if not wanted:
         return []
@@ -279,17 +283,13 @@ class ProposalFilters:
     seed: int = 1
 
 
-def browse_query(round_: Round | None, filters: ProposalFilters):
+def browse_query(round_: Round | None, filters: ProposalFilters, load=selectinload):
+    """The visible proposals the filters select, in their order. By default the page of rows
+    first (read from an index), then their few related rows, a query each (``load``)."""
     query = (
         select(Proposal)
         .where(Proposal.is_visible)
-        # The page of rows first (read from an index), then their few related rows.
-        .options(
-            selectinload(Proposal.pillar),
-            selectinload(Proposal.neighbourhood),
-            selectinload(Proposal.author),
-            selectinload(Proposal.round),
-        )
+        .options(load(Proposal.pillar), load(Proposal.neighbourhood), load(Proposal.round))
     )
     if round_ is not None:
         query = query.where(Proposal.round_id == round_.id)

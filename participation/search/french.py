@@ -212,6 +212,11 @@ def forms(word: str) -> tuple[str, ...]:
     return (word, word + "s") if len(word) > 2 else (word,)
 
 
+def singular(word: str) -> str:
+    """A plural's singular, before stemming (the stemmer gives "vergers" and "verger" apart)."""
+    return word[:-1] if len(word) > 3 and word[-1] in "sx" else word
+
+
 @dataclass
 class Term:
     """A word (its forms) or a phrase; excluded or not; joined to the previous term by OR."""
