@@ -90,3 +90,13 @@ def test_withdrawn_merged_and_hidden_are_never_offered(app, create_round, create
     )
     create_proposal(round=round_, title="La navette gratuite de la gare", hidden_at=utcnow())
     assert similar_proposals(round_, "Navette gratuite à la gare") == [target]
+
+
+def test_similar_while_typing_a_title(client, sign_in, create_user, create_round, create_proposal):
+    round_ = create_round()
+    create_proposal(round=round_, title="Une navette gratuite entre la gare et l'hôpital")
+    sign_in(create_user())
+    url = f"/rounds/{round_.slug}/proposals/similar"
+    assert "Une navette gratuite" in client.get(f"{url}?title=Navette vers l'hôpital").text
+    assert client.get(f"{url}?title=Un festival de théâtre").text.strip() == ""
+    assert client.get(f"{url}?title=").status_code == 200
