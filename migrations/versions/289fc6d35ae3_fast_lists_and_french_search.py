@@ -1,6 +1,6 @@
 """fast lists and french search: partial indexes per sort on what the public sees, and the
 French search index (PostgreSQL: unaccent, a french_unaccent configuration and GIN expression
-indexes; SQLite: FTS5 tables kept by triggers through the french_terms function)
+indexes on a generated column; SQLite: FTS5 tables kept by triggers through the french_terms function)
 
 Revision ID: 289fc6d35ae3
 Revises: e5a7c3f19b42
@@ -46,7 +46,7 @@ def upgrade():
 def downgrade():
     if op.get_bind().dialect.name == "postgresql":
         for name in INDEXED:
-            op.execute(f"DROP INDEX ix_{name}_search")
+            op.execute(f"ALTER TABLE {name} DROP COLUMN search_vector")
         op.execute(f"DROP TEXT SEARCH CONFIGURATION {CONFIG_NAME}")
     else:
         for fts in INDEXED.values():

@@ -86,6 +86,7 @@ def pages(db) -> list[Page]:
         Page("proposals, page 50", f"{listing}?page=50"),
         Page("proposals, filtered by pillar", f"{listing}?pillar={pillar_id}"),
         Page("proposals, search", f"{listing}?q={quote(SEARCH)}"),
+        Page("search page", f"/search/?q={quote(SEARCH)}"),
         Page("proposal with 1,000 comments", f"{listing}{busiest}"),
         Page("pillar", f"/pillars/{FILTER_PILLAR}"),
         Page("deliberations", "/deliberations/"),

@@ -11,6 +11,7 @@ a word matches its singular and its plural (the stemmer keeps "vélos" apart fro
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import snowballstemmer
 
@@ -192,6 +193,7 @@ def words(text: str) -> list[str]:
     return WORD.findall(fold(text or ""))
 
 
+@lru_cache(maxsize=50_000)
 def stem(word: str) -> str:
     return _stemmer.stemWord(word)
 

@@ -1,8 +1,8 @@
 """The search index and the SQL that queries it, for each database, with the same meaning.
 
-PostgreSQL indexes ``title`` (weight A) and ``body`` (weight B) with GIN expression indexes in
-the ``french_unaccent`` configuration (``unaccent`` then the French stemmer): the database keeps
-them in step with every insert and change. SQLite keeps an FTS5 table per searched table, filled
+PostgreSQL stores a ``search_vector`` column generated from ``title`` (weight A) and ``body``
+(weight B) in the ``french_unaccent`` configuration (``unaccent`` then the French stemmer), with a
+GIN index: the database keeps it in step with every insert and change. SQLite keeps an FTS5 table per searched table, filled
 by triggers through the ``french_terms`` function (``french.indexed_text``) that each connection
 registers (``database.py``). Both are created by the migrations (``postgresql_ddl``,
 ``sqlite_ddl``). Visibility is never indexed but read from the rows themselves, so hiding,
@@ -22,8 +22,11 @@ CONFIG = literal_column(f"'{CONFIG_NAME}'::regconfig")
 # The tables searched, and their SQLite index tables (FTS5 adds its shadow tables).
 INDEXED = {"proposals": "proposal_search", "deliberations": "deliberation_search"}
 SHADOW = ("data", "idx", "content", "docsize", "config")
+# PostgreSQL's column of each searched table (generated from its title and body).
+VECTOR = "search_vector"
 INDEX_OBJECTS = frozenset(
-    [f"ix_{name}_search" for name in INDEXED]
+    [VECTOR]
+    + [f"ix_{name}_search" for name in INDEXED]
     + list(INDEXED.values())
     + [f"{fts}_{suffix}" for fts in INDEXED.values() for suffix in SHADOW]
 )
@@ -39,10 +42,12 @@ def include_object(_object, name, type_, _reflected, _compare_to) -> bool:
 
 
 def postgresql_ddl(name: str) -> list[str]:
+    # Stored, so that a filter or a rank reads the vector instead of stemming the text again.
     return [
-        f"CREATE INDEX ix_{name}_search ON {name} USING gin ("
-        f"(setweight(to_tsvector('{CONFIG_NAME}', title), 'A') || "
-        f"setweight(to_tsvector('{CONFIG_NAME}', body), 'B')))"
+        f"ALTER TABLE {name} ADD COLUMN {VECTOR} tsvector GENERATED ALWAYS AS ("
+        f"setweight(to_tsvector('{CONFIG_NAME}', coalesce(title, '')), 'A') || "
+        f"setweight(to_tsvector('{CONFIG_NAME}', coalesce(body, '')), 'B')) STORED",
+        f"CREATE INDEX ix_{name}_search ON {name} USING gin ({VECTOR})",
     ]
 
 
@@ -124,10 +129,8 @@ def _combine(query, term_text, *, and_: str, or_: str, not_) -> str:
 
 
 def vector(model) -> ColumnElement:
-    """The indexed expression of ``model`` on PostgreSQL, written as its GIN index is."""
-    return func.setweight(func.to_tsvector(CONFIG, model.title), literal_column("'A'")).op("||")(
-        func.setweight(func.to_tsvector(CONFIG, model.body), literal_column("'B'"))
-    )
+    """The stored vector of ``model``'s rows on PostgreSQL (not a mapped column: SQLite has none)."""
+    return literal_column(f"{model.__tablename__}.{VECTOR}")
 
 
 def match(model, query: french.Query) -> tuple[ColumnElement, ColumnElement, object | None]:

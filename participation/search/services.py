@@ -58,7 +58,8 @@ def search_deliberations(search: french.Query, limit: int = 10) -> list[Delibera
 def excerpt(text: str, search: french.Query, length: int = EXCERPT_LENGTH) -> Markup:
     """A plain excerpt of Markdown ``text`` around the first word that matched, with the
     matching words marked (``<mark>``), escaped."""
-    flat = plain_excerpt(text, 100_000)
+    # The excerpt comes from the start of long texts: enough to find a match, cheap to mark.
+    flat = plain_excerpt(text[:3000], 100_000)
     wanted = search.highlighted
     prefixes = {french.stem(f) for t in search.terms if t.prefix for f in french.forms(t.words[0])}
 
