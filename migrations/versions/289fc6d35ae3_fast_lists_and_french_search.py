@@ -1,5 +1,5 @@
 """fast lists and french search: partial indexes per sort on what the public sees, and the
-French search index (PostgreSQL: unaccent, a french_unaccent configuration and GIN expression
+French search index (PostgreSQL: unaccent, a french_unaccent configuration and GIN
 indexes on a generated column; SQLite: FTS5 tables kept by triggers through the french_terms function)
 
 Revision ID: 289fc6d35ae3
@@ -27,6 +27,8 @@ def upgrade():
     with op.batch_alter_table('proposals', schema=None) as batch_op:
         batch_op.create_index('ix_proposals_visible_comments', ['round_id', sa.literal_column('comment_count DESC'), sa.literal_column('id DESC')], unique=False, postgresql_where=sa.text(VISIBLE), sqlite_where=sa.text(VISIBLE))
         batch_op.create_index('ix_proposals_visible_newest', ['round_id', sa.literal_column('published_at DESC'), sa.literal_column('id DESC')], unique=False, postgresql_where=sa.text(VISIBLE), sqlite_where=sa.text(VISIBLE))
+        batch_op.create_index('ix_proposals_visible_round_pillar', ['round_id', 'pillar_id'], unique=False, postgresql_where=sa.text(VISIBLE), sqlite_where=sa.text(VISIBLE))
+        batch_op.create_index('ix_proposals_visible_pillar_newest', ['pillar_id', sa.literal_column('published_at DESC'), sa.literal_column('id DESC')], unique=False, postgresql_where=sa.text(VISIBLE), sqlite_where=sa.text(VISIBLE))
         batch_op.create_index('ix_proposals_visible_supports', ['round_id', sa.literal_column('(support_count + paper_support_count) DESC'), sa.literal_column('id DESC')], unique=False, postgresql_where=sa.text(VISIBLE), sqlite_where=sa.text(VISIBLE))
 
     if op.get_bind().dialect.name == "postgresql":
@@ -54,6 +56,8 @@ def downgrade():
                 op.execute(f"DROP TRIGGER {fts}_{event}")
             op.execute(f"DROP TABLE {fts}")
     with op.batch_alter_table('proposals', schema=None) as batch_op:
+        batch_op.drop_index('ix_proposals_visible_pillar_newest', postgresql_where=sa.text(VISIBLE), sqlite_where=sa.text(VISIBLE))
+        batch_op.drop_index('ix_proposals_visible_round_pillar', postgresql_where=sa.text(VISIBLE), sqlite_where=sa.text(VISIBLE))
         batch_op.drop_index('ix_proposals_visible_supports', postgresql_where=sa.text(VISIBLE), sqlite_where=sa.text(VISIBLE))
         batch_op.drop_index('ix_proposals_visible_newest', postgresql_where=sa.text(VISIBLE), sqlite_where=sa.text(VISIBLE))
         batch_op.drop_index('ix_proposals_visible_comments', postgresql_where=sa.text(VISIBLE), sqlite_where=sa.text(VISIBLE))

@@ -258,14 +258,28 @@ SORTS = ("supports", "newest", "comments", "random")
 # A round's list reads its first page straight from one of these (one per stored sort key)
 # instead of sorting every visible proposal of the round: partial indexes on what the public sees.
 TOTAL_SUPPORTS = Proposal.support_count + Proposal.paper_support_count
+# A pillar's page and a round's counts per pillar read theirs the same way.
 for _name, _keys in (
-    ("ix_proposals_visible_supports", (TOTAL_SUPPORTS.desc(), Proposal.id.desc())),
-    ("ix_proposals_visible_newest", (Proposal.published_at.desc(), Proposal.id.desc())),
-    ("ix_proposals_visible_comments", (Proposal.comment_count.desc(), Proposal.id.desc())),
+    (
+        "ix_proposals_visible_supports",
+        (Proposal.round_id, TOTAL_SUPPORTS.desc(), Proposal.id.desc()),
+    ),
+    (
+        "ix_proposals_visible_newest",
+        (Proposal.round_id, Proposal.published_at.desc(), Proposal.id.desc()),
+    ),
+    (
+        "ix_proposals_visible_comments",
+        (Proposal.round_id, Proposal.comment_count.desc(), Proposal.id.desc()),
+    ),
+    ("ix_proposals_visible_round_pillar", (Proposal.round_id, Proposal.pillar_id)),
+    (
+        "ix_proposals_visible_pillar_newest",
+        (Proposal.pillar_id, Proposal.published_at.desc(), Proposal.id.desc()),
+    ),
 ):
     Index(
         _name,
-        Proposal.round_id,
         *_keys,
         postgresql_where=Proposal.is_visible.expression,
         sqlite_where=Proposal.is_visible.expression,
