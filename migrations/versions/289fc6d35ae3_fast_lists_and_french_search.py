@@ -10,6 +10,7 @@ Create Date: 2026-11-29 13:29:15.406294
 from alembic import op
 import sqlalchemy as sa
 
+# The search index's DDL is written once, beside the queries that read it.
 from participation.search.index import CONFIG_NAME, INDEXED, postgresql_ddl, sqlite_ddl
 
 

@@ -120,3 +120,19 @@ def test_search_page_queries_do_not_grow(client, create_round, create_proposal, 
     for n in range(15):
         create_proposal(round=round_, title=f"Une gare numéro {n}")
     assert queries() == few
+
+
+def test_list_search_queries_do_not_grow(client, create_round, create_proposal, count_queries):
+    round_ = create_round()
+    url = f"/rounds/{round_.slug}/proposals/?q=gare"
+
+    def queries() -> int:
+        with count_queries() as counter:
+            assert client.get(url).status_code == 200
+        return counter.count
+
+    create_proposal(round=round_, title="La gare")
+    few = queries()
+    for n in range(15):
+        create_proposal(round=round_, title=f"Une gare numéro {n}")
+    assert queries() == few
