@@ -60,6 +60,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .pillars import bp as pillars_bp
     from .proposals import bp as proposals_bp
     from .rounds import bp as rounds_bp
+    from .search import bp as search_bp
     from .workshops import bp as workshops_bp
 
     app.register_blueprint(main_bp)
@@ -77,6 +78,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(opendata_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(following_bp)
+    app.register_blueprint(search_bp)
 
     # After errors.init_app: the API answers its own errors in JSON.
     from . import api

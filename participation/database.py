@@ -16,6 +16,10 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+    # The search index's triggers call it (``search/index.py``).
+    from .search.index import register_sqlite_functions
+
+    register_sqlite_functions(dbapi_connection)
 
 
 def init_app(app: Flask) -> None:

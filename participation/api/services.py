@@ -225,8 +225,9 @@ def proposals_page(
     cursor: str | None = None,
     limit: int = 20,
 ) -> Page:
-    query = browse_query(None, ProposalFilters(status=status, origin=origin)).options(
-        joinedload(Proposal.workshop), joinedload(Proposal.merged_into)
+    filters = ProposalFilters(status=status, origin=origin)
+    query = browse_query(None, filters, load=joinedload).options(
+        joinedload(Proposal.workshop), joinedload(Proposal.merged_into), joinedload(Proposal.author)
     )
     if round:
         query = query.where(Proposal.round_id == _id_of(Round, round))

@@ -86,6 +86,7 @@ def pages(db) -> list[Page]:
         Page("proposals, page 50", f"{listing}?page=50"),
         Page("proposals, filtered by pillar", f"{listing}?pillar={pillar_id}"),
         Page("proposals, search", f"{listing}?q={quote(SEARCH)}"),
+        Page("search page", f"/search/?q={quote(SEARCH)}"),
         Page("proposal with 1,000 comments", f"{listing}{busiest}"),
         Page("pillar", f"/pillars/{FILTER_PILLAR}"),
         Page("deliberations", "/deliberations/"),
@@ -315,7 +316,7 @@ def print_table(report: dict) -> None:
     if "users" in data:
         print(
             f"{data['users']:,} users · {data['proposals']:,} proposals · {data['supports']:,} supports "
-            f"· {data['comments']:,} comments (generated in {data['generation_seconds']} s)"
+            f"· {data['comments']:,} comments (generated in {data.get('generation_seconds', '–')} s)"
         )
     for index, connections in enumerate(report["wrk"]["connections"]):
         print(f"\n{connections} connection{'s' if connections > 1 else ''}")

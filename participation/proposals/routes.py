@@ -122,6 +122,18 @@ def new(round_):
     ), form_status(form, problem=problem)
 
 
+@bp.get("/similar")
+@guard(can_post, load=load_round_with_pillars)
+def similar(round_):
+    """While a resident types a title (the form's script): the proposals it may repeat."""
+    title = request.args.get("title", "")[:150]
+    return render_template(
+        "proposals/_similar_live.html",
+        round=round_,
+        similar=similar_proposals(round_, title) if len(title) >= 3 else [],
+    )
+
+
 @bp.get("/<int:number>")
 @guard(rules.can_view, load=proposal_in_url)
 def show(proposal):

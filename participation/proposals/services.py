@@ -4,11 +4,9 @@ Services take the acting user, flush, never commit; rules live in ``rules`` and 
 and every service requires the rule's verdict, so that no route can get round it.
 """
 
-import re
-import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import BigInteger, cast, func, literal, or_, select
+from sqlalchemy import BigInteger, Index, cast, func, literal, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -32,6 +30,8 @@ from ..models import (
     utcnow,
 )
 from ..notifications import MERGE_DEPTH
+from ..search import french
+from ..search.services import ranked, where_matching
 from ..text import render_markdown
 from . import errors, rules, state
 from .state import PUBLIC_STATUSES, Allows, statuses_allowing
@@ -170,134 +170,87 @@ def withdraw_proposal(proposal: Proposal, author: User, reason: str) -> None:
 
 # --- similar proposals ---------------------------------------------------------------------
 
-# Frequent French and English words that say nothing about a proposal's subject.
-STOP_WORDS = set(
-    [
-        "alors",
-        "aussi",
-        "autre",
-        "avec",
-        "avoir",
-        "bien",
-        "cela",
-        "celle",
-        "celui",
-        "cette",
-        "ceux",
-        "chaque",
-        "comme",
-        "dans",
-        "depuis",
-        "des",
-        "deux",
-        "donc",
-        "dont",
-        "elle",
-        "elles",
-        "encore",
-        "entre",
-        "être",
-        "fait",
-        "faire",
-        "leur",
-        "leurs",
-        "mais",
-        "même",
-        "moins",
-        "notre",
-        "nous",
-        "pour",
-        "plus",
-        "quand",
-        "quel",
-        "quelle",
-        "quels",
-        "sans",
-        "selon",
-        "sera",
-        "sont",
-        "sous",
-        "tous",
-        "tout",
-        "toute",
-        "toutes",
-        "très",
-        "une",
-        "vers",
-        "votre",
-        "vous",
+# Below this score a proposal is not offered as similar: tuned on the labelled pairs of
+# ``tests/search/test_similar.py`` (precision on what is shown, printed by the test).
+SIMILARITY_THRESHOLD = 0.5
+# Words of a title that say nothing of its subject, as stems (``search.french``).
+GENERIC_STEMS = frozenset(
+    french.stem(w)
+    for w in [
         "ville",
-        "béthune",
         "bethune",
+        "bethunois",
         "place",
         "mettre",
         "mise",
-        "création",
-        "créer",
-        "développement",
-        "développer",
-        "about",
-        "after",
-        "also",
-        "from",
-        "have",
-        "more",
-        "that",
-        "their",
-        "there",
-        "this",
-        "with",
-        "would",
-        "what",
-        "when",
-        "where",
-        "which",
-        "into",
-        "other",
-        "your",
+        "creer",
+        "creation",
+        "developper",
+        "plus",
+        "nouveau",
+        "nouvelle",
+        "nouveaux",
+        "nouvelles",
+        "faire",
+        "avoir",
+        "proposer",
+        "proposition",
+        "projet",
+        "tous",
+        "toutes",
+        "quartier",
+        "quartiers",
+        "centre",
     ]
 )
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-FOLDED_STOP_WORDS = {_fold(w) for w in STOP_WORDS}
+def subject_stems(text: str) -> set[str]:
+    return {french.stem(french.singular(w)) for w in french.significant_words(text)} - GENERIC_STEMS
 
 
 def keywords(text: str) -> set[str]:
-    words = re.findall(r"[\w']+", _fold(text))
-    return {w.split("'")[-1] for w in words if len(w) >= 4} - FOLDED_STOP_WORDS
+    """The subject words of ``text``, for comparing titles."""
+    return subject_stems(text)
+
+
+def similarity(title: str, candidate: Proposal) -> float:
+    """How far two titles name the same subject (0 to 1): the share of subject words in common,
+    with a little credit for the new title's words found in the candidate's text."""
+    mine, theirs = subject_stems(title), subject_stems(candidate.title)
+    if not mine or not theirs:
+        return 0.0
+    common = len(mine & theirs)
+    in_body = len(mine & subject_stems(candidate.body[:1000])) / len(mine)
+    return 2 * common / (len(mine) + len(theirs)) + 0.2 * in_body
 
 
 def similar_proposals(
     round_: Round, title: str, body: str = "", *, exclude_id: int | None = None, limit: int = 5
 ) -> list[Proposal]:
     """Proposals of the round still under discussion (visible, neither withdrawn nor merged)
-    that share the most subject words with the text."""
-    wanted = keywords(f"{title} {title} {body[:500]}")
+    whose title names the same subject, best first: candidates from the search index, then
+    scored (``similarity``) above ``SIMILARITY_THRESHOLD``."""
+    wanted = french.any_of(
+        [
+            w
+            for w in french.significant_words(title)
+            if french.stem(french.singular(w)) not in GENERIC_STEMS
+        ]
+    )
     if not wanted:
         return []
-    # Narrow in SQL on the longest words, then rank the few candidates in Python.
-    probes = sorted(wanted, key=len, reverse=True)[:8]
-    conditions = [func.lower(Proposal.title).contains(w[:6]) for w in probes]
     query = (
         select(Proposal)
         .where(Proposal.is_visible, Proposal.status.in_(statuses_allowing(Allows.COMMENT)))
-        .where(Proposal.round_id == round_.id, or_(*conditions))
-        .options(joinedload(Proposal.pillar))
-        .limit(200)
+        .where(Proposal.round_id == round_.id)
+        .options(selectinload(Proposal.pillar))
     )
     if exclude_id is not None:
         query = query.where(Proposal.id != exclude_id)
-    scored = []
-    for candidate in db.session.scalars(query).unique():
-        theirs = keywords(candidate.title)
-        common = {w for w in wanted for t in theirs if w[:6] == t[:6]}
-        if common:
-            scored.append((len(common) / (len(theirs) or 1), candidate.total_supports, candidate))
+    candidates = db.session.scalars(ranked(query, Proposal, wanted).limit(30))
+    scored = [(similarity(title, c), c.total_supports, c) for c in candidates]
+    scored = [item for item in scored if item[0] >= SIMILARITY_THRESHOLD]
     scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
     return [candidate for _score, _supports, candidate in scored[:limit]]
 
@@ -305,6 +258,36 @@ def similar_proposals(
 # --- browsing ------------------------------------------------------------------------------
 
 SORTS = ("supports", "newest", "comments", "random")
+
+# A round's list reads its first page straight from one of these (one per stored sort key)
+# instead of sorting every visible proposal of the round: partial indexes on what the public sees.
+TOTAL_SUPPORTS = Proposal.support_count + Proposal.paper_support_count
+# A pillar's page and a round's counts per pillar read theirs the same way.
+for _name, _keys in (
+    (
+        "ix_proposals_visible_supports",
+        (Proposal.round_id, TOTAL_SUPPORTS.desc(), Proposal.id.desc()),
+    ),
+    (
+        "ix_proposals_visible_newest",
+        (Proposal.round_id, Proposal.published_at.desc(), Proposal.id.desc()),
+    ),
+    (
+        "ix_proposals_visible_comments",
+        (Proposal.round_id, Proposal.comment_count.desc(), Proposal.id.desc()),
+    ),
+    ("ix_proposals_visible_round_pillar", (Proposal.round_id, Proposal.pillar_id)),
+    (
+        "ix_proposals_visible_pillar_newest",
+        (Proposal.pillar_id, Proposal.published_at.desc(), Proposal.id.desc()),
+    ),
+):
+    Index(
+        _name,
+        *_keys,
+        postgresql_where=Proposal.is_visible.expression,
+        sqlite_where=Proposal.is_visible.expression,
+    )
 
 
 @dataclass
@@ -318,16 +301,13 @@ class ProposalFilters:
     seed: int = 1
 
 
-def browse_query(round_: Round | None, filters: ProposalFilters):
+def browse_query(round_: Round | None, filters: ProposalFilters, load=selectinload):
+    """The visible proposals the filters select, in their order. By default the page of rows
+    first (read from an index), then their few related rows, a query each (``load``)."""
     query = (
         select(Proposal)
         .where(Proposal.is_visible)
-        .options(
-            joinedload(Proposal.pillar),
-            joinedload(Proposal.neighbourhood),
-            joinedload(Proposal.author),
-            joinedload(Proposal.round),
-        )
+        .options(load(Proposal.pillar), load(Proposal.neighbourhood), load(Proposal.round))
     )
     if round_ is not None:
         query = query.where(Proposal.round_id == round_.id)
@@ -339,12 +319,9 @@ def browse_query(round_: Round | None, filters: ProposalFilters):
         query = query.where(Proposal.status == filters.status)
     if filters.origin in (Origin.ONLINE.value, Origin.WORKSHOP.value):
         query = query.where(Proposal.origin == filters.origin)
-    search = filters.search.strip()[:100]
-    if search:
-        pattern = f"%{search.lower()}%"
-        query = query.where(
-            or_(func.lower(Proposal.title).like(pattern), func.lower(Proposal.body).like(pattern))
-        )
+    wanted = french.parse(filters.search)
+    if wanted:
+        query = where_matching(query, Proposal, wanted)
     if filters.sort == "newest":
         query = query.order_by(Proposal.published_at.desc(), Proposal.id.desc())
     elif filters.sort == "comments":

@@ -1,0 +1,39 @@
+from flask import current_app, render_template, request
+from flask_login import current_user
+
+from ..extensions import db
+from ..models import Round
+from ..policy import anyone
+from ..proposals.supports import supported_ids
+from ..views import guard, page_arg
+from . import bp, french
+from .services import excerpt, search_deliberations, search_proposals
+
+
+@bp.get("/")
+@guard(anyone)
+def index():
+    text = request.args.get("q", "")[:200]
+    wanted = french.parse(text)
+    rounds = list(db.session.scalars(db.select(Round).order_by(Round.id.desc())))
+    round_ = next((r for r in rounds if r.slug == request.args.get("round")), None)
+    proposals = deliberations = None
+    if wanted:
+        proposals = db.paginate(
+            search_proposals(wanted, round_),
+            page=page_arg(),
+            per_page=current_app.config["PAGE_SIZE"],
+            error_out=False,
+        )
+        deliberations = search_deliberations(wanted) if page_arg() == 1 else []
+    return render_template(
+        "search/index.html",
+        text=text,
+        wanted=wanted,
+        rounds=rounds,
+        round=round_,
+        proposals=proposals,
+        deliberations=deliberations,
+        excerpt=lambda body: excerpt(body, wanted),
+        supported=supported_ids(current_user, [p.id for p in proposals.items] if proposals else []),
+    )

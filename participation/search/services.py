@@ -1,0 +1,87 @@
+"""Searching proposals and framework deliberations, and the excerpts that show why a result
+matched. The index and its SQL are ``index.py``; reading French is ``french.py``."""
+
+import re
+
+from markupsafe import Markup, escape
+from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import Deliberation, Proposal, Round
+from ..proposals.state import Allows, statuses_allowing
+from ..text import plain_excerpt
+from . import french, index
+
+EXCERPT_LENGTH = 240
+
+
+def where_matching(query: Select, model, search: french.Query) -> Select:
+    """``query`` narrowed to the rows of ``model`` that match ``search``."""
+    condition, _rank, join = index.match(model, search)
+    if join is not None:
+        query = query.join(*join)
+    return query.where(condition)
+
+
+def ranked(query: Select, model, search: french.Query) -> Select:
+    """``query`` narrowed to the rows matching ``search``, best first."""
+    condition, rank, join = index.match(model, search)
+    if join is not None:
+        query = query.join(*join)
+    return query.where(condition).order_by(rank.desc(), model.id.desc())
+
+
+def search_proposals(search: french.Query, round_: Round | None = None) -> Select:
+    # Proposals still under discussion: neither hidden, withdrawn nor merged.
+    query = (
+        select(Proposal)
+        .where(Proposal.is_visible, Proposal.status.in_(statuses_allowing(Allows.COMMENT)))
+        .options(
+            selectinload(Proposal.round),
+            selectinload(Proposal.pillar),
+            selectinload(Proposal.neighbourhood),
+        )
+    )
+    if round_ is not None:
+        query = query.where(Proposal.round_id == round_.id)
+    return ranked(query, Proposal, search)
+
+
+def search_deliberations(search: french.Query, limit: int = 10) -> list[Deliberation]:
+    query = select(Deliberation).options(
+        selectinload(Deliberation.council_session), selectinload(Deliberation.pillar)
+    )
+    return list(db.session.scalars(ranked(query, Deliberation, search).limit(limit)))
+
+
+def excerpt(text: str, search: french.Query, length: int = EXCERPT_LENGTH) -> Markup:
+    """A plain excerpt of Markdown ``text`` around the first word that matched, with the
+    matching words marked (``<mark>``), escaped."""
+    # The excerpt comes from the start of long texts: enough to find a match, cheap to mark.
+    flat = plain_excerpt(text[:3000], 100_000)
+    wanted = search.highlighted
+    prefixes = {french.stem(f) for t in search.terms if t.prefix for f in french.forms(t.words[0])}
+
+    def matches(word: str) -> bool:
+        stemmed = french.stem(french.fold(word))
+        return stemmed in wanted or any(stemmed.startswith(p) for p in prefixes)
+
+    spans = [m for m in re.finditer(r"\w+", flat) if matches(m.group())]
+    start = 0
+    if spans and spans[0].start() > length // 3:
+        start = flat.rfind(" ", 0, spans[0].start() - length // 3) + 1
+    end = min(len(flat), start + length)
+    if end < len(flat):
+        end = max(flat.rfind(" ", start, end), start + 1)
+    parts, cursor = [], start
+    for span in spans:
+        if span.start() < start or span.end() > end:
+            continue
+        parts.append(escape(flat[cursor : span.start()]))
+        parts.append(Markup("<mark>%s</mark>") % span.group())
+        cursor = span.end()
+    parts.append(escape(flat[cursor:end]))
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(flat) else ""
+    return Markup(prefix) + Markup("").join(parts) + Markup(suffix)

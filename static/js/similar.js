@@ -1,0 +1,31 @@
+// While a resident types a proposal's title, show the proposals it may repeat. Without
+// JavaScript, the form's check step shows them after the first submission.
+(function () {
+  "use strict";
+
+  var region = document.getElementById("similar-live");
+  var title = document.getElementById("title");
+  if (!region || !title) { return; }
+  var timer = null;
+  var asked = "";
+
+  function ask() {
+    var text = title.value.trim();
+    if (text === asked) { return; }
+    asked = text;
+    if (text.length < 3) { region.innerHTML = ""; return; }
+    var url = region.getAttribute("data-similar-url") + "?title=" + encodeURIComponent(text);
+    fetch(url, { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.text() : ""; })
+      .then(function (html) {
+        // A slower answer to an older title does not replace the newer one.
+        if (asked === text) { region.innerHTML = html; }
+      })
+      .catch(function () { /* the check step still runs on submission */ });
+  }
+
+  title.addEventListener("input", function () {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(ask, 400);
+  });
+})();

@@ -1,0 +1,138 @@
+"""Search in French, with the same meaning on SQLite and PostgreSQL."""
+
+import pytest
+
+from participation.extensions import db
+from participation.models import utcnow
+from participation.search import french
+from participation.search.services import search_proposals
+
+TEXTS = {
+    "ecole": ("Rénover l'école Jules Ferry", "Repeindre les salles et changer les fenêtres."),
+    "velo": ("Un parking à vélo près du beffroi", "Des arceaux couverts pour stationner."),
+    "centre": ("Des bancs au centre-ville", "S'asseoir sur la Grand-Place à l'ombre."),
+    "piste": ("Une piste cyclable rue d'Arras", "Séparée de la route par une bordure."),
+    "musique": ("Concerts gratuits au kiosque", "Chaque dimanche d'été, des groupes du coin."),
+}
+
+
+@pytest.fixture
+def found(app, create_round, create_proposal):
+    round_ = create_round()
+    proposals = {
+        key: create_proposal(round=round_, title=title, body=body)
+        for key, (title, body) in TEXTS.items()
+    }
+
+    def search(text: str) -> set[str]:
+        ids = {p.id: key for key, p in proposals.items()}
+        query = french.parse(text)
+        if not query:
+            return set()
+        return {ids[p.id] for p in db.session.scalars(search_proposals(query, round_))}
+
+    search.proposals = proposals
+    return search
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("ecole", {"ecole"}),  # without its accent
+        ("ÉCOLE", {"ecole"}),  # upper case
+        ("l'école", {"ecole"}),  # elision
+        ("écoles", {"ecole"}),  # plural
+        ("vélos", {"velo"}),  # the plural finds the singular
+        ("velo", {"velo"}),
+        ("centre-ville", {"centre"}),  # a hyphenated word
+        ("centre ville", {"centre"}),
+        ('"piste cyclable"', {"piste"}),  # a phrase
+        ('"cyclable piste"', set()),  # words in another order are not the phrase
+        ("fenetre", {"ecole"}),  # the body is searched too
+        ("beff", {"velo"}),  # the last word as a prefix (as typed)
+        ("concert -kiosque", set()),  # an excluded word
+        ("kiosque or vélo", {"musique", "velo"}),
+        ("piscine", set()),  # no result
+        ("le la de", set()),  # only common words: nothing searched
+    ],
+)
+def test_search_understands_french(found, text, expected):
+    assert found(text) == expected
+
+
+def test_title_weighs_more_than_body(app, create_round, create_proposal):
+    round_ = create_round()
+    in_body = create_proposal(round=round_, title="Des arbres", body="Près de la gare de Béthune.")
+    in_title = create_proposal(round=round_, title="Une gare plus accueillante", body="Des bancs.")
+    ranked = list(db.session.scalars(search_proposals(french.parse("gare"), round_)))
+    assert ranked == [in_title, in_body]
+
+
+def test_hidden_merged_and_withdrawn_are_never_found(found):
+    ecole, velo, centre = (found.proposals[k] for k in ("ecole", "velo", "centre"))
+    ecole.hidden_at = utcnow()
+    velo.status = "withdrawn"
+    centre.status, centre.merged_into_id = "merged", found.proposals["piste"].id
+    db.session.commit()
+    assert found("école or vélo or centre-ville or piste") == {"piste"}
+
+
+def test_an_edit_is_found_at_once(found):
+    proposal = found.proposals["musique"]
+    proposal.title = "Une fête de la musique au jardin public"
+    db.session.commit()
+    assert found("jardin") == {"musique"}
+    assert found("kiosque") == set()
+
+
+def test_the_search_page_marks_the_words_found(client, found, create_deliberation):
+    create_deliberation(title="Plan vélo", body="Des pistes cyclables dans toute la ville.")
+    page = client.get("/search/?q=fenêtre or cyclable").get_data(as_text=True)
+    assert "Rénover l&#39;école Jules Ferry" in page
+    assert "<mark>fenêtres</mark>" in page
+    assert "Plan vélo" in page and "<mark>cyclables</mark>" in page
+    assert "Concerts gratuits" not in page
+
+
+def test_the_search_page_without_words(client):
+    assert client.get("/search/").status_code == 200
+    assert "Saisissez au moins un mot" in client.get("/search/?q=le").get_data(as_text=True)
+
+
+def test_the_list_search_keeps_its_filters(client, found):
+    round_ = found.proposals["velo"].round
+    page = client.get(f"/rounds/{round_.slug}/proposals/?q=VÉLOS&sort=newest")
+    text = page.get_data(as_text=True)
+    assert "Un parking à vélo" in text and "Rénover l" not in text
+    assert 'value="VÉLOS"' in text
+
+
+def test_search_page_queries_do_not_grow(client, create_round, create_proposal, count_queries):
+    round_ = create_round()
+
+    def queries() -> int:
+        with count_queries() as counter:
+            assert client.get("/search/?q=gare").status_code == 200
+        return counter.count
+
+    create_proposal(round=round_, title="La gare")
+    few = queries()
+    for n in range(15):
+        create_proposal(round=round_, title=f"Une gare numéro {n}")
+    assert queries() == few
+
+
+def test_list_search_queries_do_not_grow(client, create_round, create_proposal, count_queries):
+    round_ = create_round()
+    url = f"/rounds/{round_.slug}/proposals/?q=gare"
+
+    def queries() -> int:
+        with count_queries() as counter:
+            assert client.get(url).status_code == 200
+        return counter.count
+
+    create_proposal(round=round_, title="La gare")
+    few = queries()
+    for n in range(15):
+        create_proposal(round=round_, title=f"Une gare numéro {n}")
+    assert queries() == few
