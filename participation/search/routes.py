@@ -4,7 +4,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..models import Round
 from ..policy import anyone
-from ..proposals.supports import supported_ids
+from ..proposals import supports
 from ..views import guard, page_arg
 from . import bp, french
 from .services import excerpt, search_deliberations, search_proposals
@@ -35,5 +35,7 @@ def index():
         proposals=proposals,
         deliberations=deliberations,
         excerpt=lambda body: excerpt(body, wanted),
-        supported=supported_ids(current_user, [p.id for p in proposals.items] if proposals else []),
+        supported=supports.supported_ids(
+            current_user, [p.id for p in proposals.items] if proposals else []
+        ),
     )
