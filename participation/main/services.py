@@ -1,40 +1,19 @@
 """What the home page shows besides the rounds: the pillars with the masterplan's progress, key
 figures and the latest ideas the city kept. A fixed number of queries, whatever the data."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from .. import ROOT
 from ..extensions import db
+from ..masterplan.services import PillarProgress
 from ..models import Action, Deliberation, MasterplanStatus, Pillar, Proposal
 from ..pillars.services import all_pillars
 from ..proposals.state import KEPT_STATUSES
 
 LATEST_KEPT = 3
-
-
-@dataclass
-class PillarProgress:
-    pillar: Pillar
-    counts: dict[str, int] = field(default_factory=lambda: {s.value: 0 for s in MasterplanStatus})
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-    @property
-    def done(self) -> int:
-        return self.counts[MasterplanStatus.DONE.value]
-
-    @property
-    def in_progress(self) -> int:
-        return self.counts[MasterplanStatus.IN_PROGRESS.value]
-
-    @property
-    def percent_done(self) -> int:
-        return round(100 * self.done / self.total) if self.total else 0
 
 
 @dataclass(frozen=True)

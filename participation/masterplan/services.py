@@ -3,7 +3,7 @@
 Every list here is a fixed number of queries whatever its length.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
@@ -27,6 +27,31 @@ CITY_NAME = "Ville de Béthune"
 CITY_SLUG = "ville-de-bethune"
 STATUSES = [s.value for s in MasterplanStatus]
 KINDS = [k.value for k in CarrierKind]
+
+
+@dataclass
+class PillarProgress:
+    """A pillar's actions by status (``MasterplanStatus`` values): the home page's cards and the
+    statistics' chart."""
+
+    pillar: Pillar
+    counts: dict[str, int] = field(default_factory=lambda: {s.value: 0 for s in MasterplanStatus})
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def done(self) -> int:
+        return self.counts[MasterplanStatus.DONE.value]
+
+    @property
+    def in_progress(self) -> int:
+        return self.counts[MasterplanStatus.IN_PROGRESS.value]
+
+    @property
+    def percent_done(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
 
 
 @dataclass

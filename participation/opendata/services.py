@@ -7,13 +7,14 @@ of 30,000 cost the same number of queries.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import and_, distinct, func, or_, select, union
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
+from ..masterplan.services import PillarProgress
 from ..models import (
     Action,
     Carrier,
@@ -105,16 +106,6 @@ class Week:
     proposals: int = 0
     online_supports: int = 0
     paper_supports: int = 0
-
-
-@dataclass
-class PillarProgress:
-    pillar: Pillar
-    counts: dict[str, int] = field(default_factory=lambda: {s.value: 0 for s in MasterplanStatus})
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
 
 
 @dataclass
