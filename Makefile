@@ -8,6 +8,8 @@ FLASK := $(BIN)/flask --app participation
 PORT ?= 5000
 SERVE_PORT ?= 8000
 STAMP := $(VENV)/.installed
+# The suite runs on every core (pytest-xdist); PYTEST_ARGS= runs it in one process.
+PYTEST_ARGS ?= -n auto --dist loadgroup
 
 .PHONY: run serve test setup install translations lint format bench clean
 

@@ -37,8 +37,28 @@ TEST_PASSWORD = "correct horse battery staple"
 def _database_url(tmp_path_factory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
     if url:
-        return url
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        return _worker_database(url, worker) if worker else url
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+def _worker_database(url: str, worker: str) -> str:
+    """With pytest-xdist, each worker has a PostgreSQL database of its own beside the one named
+    (``test`` → ``test_gw0``), created on first use: the suite empties its tables between tests."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    named = make_url(url)
+    own = named.set(database=f"{named.database}_{worker}")
+    engine = create_engine(named, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        exists = conn.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own.database}
+        )
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{own.database}"'))
+    engine.dispose()
+    return own.render_as_string(hide_password=False)
 
 
 def make_config(database_url: str, tmp_path, **overrides) -> dict:

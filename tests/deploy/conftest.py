@@ -140,3 +140,11 @@ def wait_healthy(base: str, process: subprocess.Popen, processes: Processes, tim
             return json.loads(body)
         time.sleep(0.3)
     raise AssertionError(f"{base} never became healthy:\n{processes.log(process)[-3000:]}")
+
+
+def pytest_collection_modifyitems(items):
+    # These tests empty one Redis database and start servers on it: with pytest-xdist they all
+    # run in the same worker (``--dist loadgroup``), one after the other.
+    for item in items:
+        if "tests/deploy/" in str(item.path).replace("\\", "/"):
+            item.add_marker(pytest.mark.xdist_group("redis"))
