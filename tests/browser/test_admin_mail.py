@@ -9,14 +9,15 @@ from participation.extensions import db
 from participation.models import MailStatus, OutboxMessage
 
 from .axe import assert_accessible
-from .test_accounts import LANGUAGES, open_in, sign_in, submit
+from .conftest import sign_in
+from .test_accounts import LANGUAGES, open_in, submit
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_an_admin_sends_an_undelivered_mail_again(open_page, create_user, language):
-    admin = create_user(email="admin@example.org", role="admin", display_name="Alice")
+    create_user(email="admin@example.org", role="admin", display_name="Alice")
     db.session.add(
         OutboxMessage(
             message_id="<1@participation.bethune.fr>",
@@ -31,7 +32,7 @@ def test_an_admin_sends_an_undelivered_mail_again(open_page, create_user, langua
     )
     db.session.commit()
     page = open_in(open_page, language)
-    sign_in(page, "admin@example.org", secret=admin.totp_secret)
+    sign_in(page, "admin@example.org")
     page.goto("/admin/users")
     page.locator("main a[href='/admin/mail']").click()
     rows = page.locator("main tbody tr")

@@ -49,7 +49,7 @@ def test_resident_signs_up_proposes_supports_comments_and_replies(app, page, ope
     page.fill("#display_name", "Léa")
     page.fill("#password", TEST_PASSWORD)
     page.fill("#password_confirm", TEST_PASSWORD)
-    page.locator("main form.stack button[type=submit]").click()
+    page.locator("main form.stack button[type=submit]:not([name=preview])").click()
     expect(page.locator("h1")).to_contain_text("Vérifiez votre boîte")
     assert_accessible(page)
 
@@ -66,7 +66,7 @@ def test_resident_signs_up_proposes_supports_comments_and_replies(app, page, ope
     page.fill(
         "#body", "Installer des abris sécurisés pour les vélos des voyageurs, près des quais."
     )
-    page.locator("main form.stack button[type=submit]").click()
+    page.locator("main form.stack button[type=submit]:not([name=preview])").click()
 
     # The check step shows the similar proposal: Léa supports it instead of proposing hers.
     similar = page.locator("section.similar")
@@ -165,13 +165,13 @@ def test_account_pages_pass_axe(app, open_page, create_user, locale):
     # Error states: the summary lists the problems, fields keep what was typed.
     page.goto("/sign-up")
     page.fill("#display_name", "P")
-    page.locator("main form.stack button[type=submit]").click()
+    page.locator("main form.stack button[type=submit]:not([name=preview])").click()
     expect(page.locator(".error-summary")).to_be_visible()
     expect(page.locator("#display_name")).to_have_value("P")
     assert_accessible(page)
     page.goto("/password/forgotten")
     page.fill("#email", "paul@example.org")
-    page.locator("main form.stack button[type=submit]").click()
+    page.locator("main form.stack button[type=submit]:not([name=preview])").click()
     page.goto(last_link(app))
     assert_accessible(page)
     sign_in(page, "paul@example.org")

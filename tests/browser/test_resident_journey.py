@@ -50,7 +50,8 @@ def mailed_link(outbox, to: str) -> str:
 
 
 def submit(form) -> None:
-    form.locator("button[type=submit]").click()
+    """Press the form's main button (not the proposal form's Preview)."""
+    form.locator("button[type=submit]:not([name=preview])").click()
 
 
 def visit_checked(page, phone: bool = False) -> None:

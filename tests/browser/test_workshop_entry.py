@@ -157,13 +157,22 @@ def test_facilitator_types_ten_cards_and_a_vote_sheet_with_the_keyboard(page, se
         ("workshop", None, setting["facilitator"].id)
     }
 
-    # The vote sheet: code, Tab, count, Tab, … and Enter. The sheet's 12 stickers for P-1 add
-    # to the card given to it as a "+1".
+    # The vote sheet: its lines come with the printed codes, in the sheet's order; typing starts
+    # at the first count, and Tab, Tab goes to the next line's count. A line left empty saves
+    # nothing. The sheet's 12 stickers for P-1 add to the card given to it as a "+1".
     page.goto(url(setting, "votes"))
-    expect(page.locator("#lines-0-code")).to_be_focused()
-    for text in ("P-1", "12", "2", "5", "p-3", "4"):
-        page.keyboard.type(text)
-        page.keyboard.press("Tab")
+    expect(page.locator("#lines-0-count")).to_be_focused()
+    codes = page.locator("input[id$='-code']").evaluate_all("fields => fields.map(f => f.value)")
+    counts = {"P-1": "12", "P-2": "5", "P-3": "4"}
+    assert set(counts) <= set(codes)
+    last = max(codes.index(code) for code in counts)
+    for line, code in enumerate(codes[: last + 1]):
+        expect(page.locator(f"#lines-{line}-count")).to_be_focused()
+        if code in counts:
+            page.keyboard.type(counts[code])
+        if line < last:
+            page.keyboard.press("Tab")
+            page.keyboard.press("Tab")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     expect(page.locator(".flashes")).to_contain_text("P-1 (13)")
