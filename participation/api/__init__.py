@@ -4,6 +4,9 @@ from the schemas, and a documentation page of our own rendered from that documen
 import hashlib
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
+from flask_babel import force_locale, gettext
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
@@ -18,6 +21,25 @@ API_CONFIG = {
     # No OPENAPI_URL_PREFIX: the document and its page are served by ``docs_bp`` below.
 }
 CACHE_CONTROL = "public, max-age=60"
+# The descriptions flask-smorest writes itself (its responses, error and pagination schemas): in
+# the catalogue, for the documentation page to show them in the visitor's language.
+GENERATED_DESCRIPTIONS = (
+    _l("OK"),
+    _l("Default error response"),
+    _l("Unprocessable Entity"),
+    _l("Error code"),
+    _l("Error message"),
+    _l("Error name"),
+    _l("Errors"),
+    _l("Total number of items."),
+    _l("Total number of pages."),
+    _l("First available page number."),
+    _l("Last available page number."),
+    _l("Current page number."),
+    _l("Previous page number."),
+    _l("Next page number."),
+)
+DESCRIBING = {"description", "summary"}
 
 
 class PublicApi(Api):
@@ -46,16 +68,36 @@ def is_api_request() -> bool:
 docs_bp = Blueprint("api_docs", __name__, url_prefix=PREFIX)
 
 
+def document(translate: bool = False) -> dict:
+    """The OpenAPI document with its descriptions (lazy strings) in the current language; with
+    ``translate``, also those flask-smorest wrote in English (``GENERATED_DESCRIPTIONS``)."""
+    return _texts(current_app.extensions["participation_api"].spec.to_dict(), translate)
+
+
+def _texts(value, translate: bool, key: str | None = None):
+    if isinstance(value, dict):
+        return {k: _texts(v, translate, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_texts(v, translate, key) for v in value]
+    if isinstance(value, LazyString):
+        return str(value)
+    if translate and key in DESCRIBING and isinstance(value, str) and value:
+        return gettext(value)
+    return value
+
+
 @docs_bp.route("/openapi.json")
 @rate_limited
 def openapi_document():
-    return jsonify(current_app.extensions["participation_api"].spec.to_dict())
+    # The machine-readable document stays in English, whatever the visitor's language.
+    with force_locale("en"):
+        return jsonify(document())
 
 
 @docs_bp.route("/docs")
 @rate_limited
 def documentation():
-    spec = current_app.extensions["participation_api"].spec.to_dict()
+    spec = document(translate=True)
     return render_template(
         "api/docs.html", spec=spec, operations=operations(spec), schemas=schemas(spec)
     )

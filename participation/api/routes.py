@@ -1,6 +1,7 @@
 """Routes of the public read API, /api/v1/: load or 404, call one service, let the schema dump."""
 
 from flask import request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint, abort
 
 from ..extensions import limiter
@@ -31,17 +32,19 @@ rate_limited = public()
 
 
 rounds_bp = Blueprint(
-    "api_rounds", __name__, url_prefix=PREFIX, description="Consultation rounds and pillars."
+    "api_rounds", __name__, url_prefix=PREFIX, description=_l("Consultation rounds and pillars.")
 )
 proposals_bp = Blueprint(
-    "api_proposals", __name__, url_prefix=PREFIX, description="Proposals and their comments."
+    "api_proposals", __name__, url_prefix=PREFIX, description=_l("Proposals and their comments.")
 )
-workshops_bp = Blueprint("api_workshops", __name__, url_prefix=PREFIX, description="Workshops.")
+workshops_bp = Blueprint("api_workshops", __name__, url_prefix=PREFIX, description=_l("Workshops."))
 deliberations_bp = Blueprint(
     "api_deliberations",
     __name__,
     url_prefix=PREFIX,
-    description="Council sessions, framework deliberations and the masterplan's actions and carriers.",
+    description=_l(
+        "Council sessions, framework deliberations and the masterplan's actions and carriers."
+    ),
 )
 BLUEPRINTS = (rounds_bp, proposals_bp, workshops_bp, deliberations_bp)
 
@@ -84,36 +87,44 @@ def page_or_400(load, **kwargs) -> services.Page:
 
 
 @rounds_bp.route("/rounds")
+@rounds_bp.doc(summary=_l("All consultation rounds, newest first."))
 @rounds_bp.response(200, schemas.RoundListSchema)
 @rate_limited
 def rounds():
-    """All consultation rounds, newest first."""
     return {"items": services.rounds()}
 
 
 @rounds_bp.route("/rounds/<slug>")
+@rounds_bp.doc(
+    summary=_l("A round, its calendar and its pillars with their number of public proposals.")
+)
 @rounds_bp.response(200, schemas.RoundDetailSchema)
 @rounds_bp.alt_response(404, response="DEFAULT_ERROR")
 @public(load=public_round)
 def round_detail(round_):
-    """A round, its calendar and its pillars with their number of public proposals."""
     return services.round_with_pillar_counts(round_)
 
 
 @rounds_bp.route("/rounds/<slug>/statistics")
+@rounds_bp.doc(
+    summary=_l(
+        "Public figures of a round: by pillar, by neighbourhood, by channel, masterplan status."
+    )
+)
 @rounds_bp.response(200, schemas.StatisticsSchema)
 @rounds_bp.alt_response(404, response="DEFAULT_ERROR")
 @public(load=public_round)
 def round_statistics(round_):
-    """Public figures of a round: by pillar, by neighbourhood, by channel, masterplan status."""
     return services.round_statistics(round_)
 
 
 @rounds_bp.route("/pillars")
+@rounds_bp.doc(
+    summary=_l("The pillars of the Smart City policy, with their context and 2030 objectives.")
+)
 @rounds_bp.response(200, schemas.PillarListSchema)
 @rate_limited
 def pillars():
-    """The pillars of the Smart City policy, with their context and 2030 objectives."""
     return {"items": services.pillars()}
 
 
@@ -121,32 +132,40 @@ def pillars():
 
 
 @proposals_bp.route("/proposals")
+@proposals_bp.doc(
+    summary=_l(
+        "Public proposals, filtered and sorted, one page after another (follow `links.next`)."
+    )
+)
 @proposals_bp.arguments(schemas.ProposalArgs, location="query", as_kwargs=True)
 @proposals_bp.response(200, schemas.ProposalPageSchema)
 @proposals_bp.alt_response(400, response="DEFAULT_ERROR")
 @rate_limited
 def proposals(**args):
-    """Public proposals, filtered and sorted, one page after another (follow `links.next`)."""
     return paged(page_or_400(services.proposals_page, **args))
 
 
 @proposals_bp.route(f"/proposals/<{ID}:proposal_id>")
+@proposals_bp.doc(
+    summary=_l("A public proposal, its supports (online and paper apart) and its public trail.")
+)
 @proposals_bp.response(200, schemas.ProposalDetailSchema)
 @proposals_bp.alt_response(404, response="DEFAULT_ERROR")
 @public(load=public_proposal)
 def proposal_detail(proposal):
-    """A public proposal, its supports (online and paper apart) and its public trail."""
     return services.proposal_with_trail(proposal)
 
 
 @proposals_bp.route(f"/proposals/<{ID}:proposal_id>/comments")
+@proposals_bp.doc(
+    summary=_l("Published comments of a public proposal, oldest first, each with its replies.")
+)
 @proposals_bp.arguments(schemas.PageArgs, location="query", as_kwargs=True)
 @proposals_bp.response(200, schemas.CommentPageSchema)
 @proposals_bp.alt_response(400, response="DEFAULT_ERROR")
 @proposals_bp.alt_response(404, response="DEFAULT_ERROR")
 @public(load=public_proposal)
 def proposal_comments(proposal, cursor=None, limit=20):
-    """Published comments of a public proposal, oldest first, each with its replies."""
     return paged(page_or_400(services.comments_page, proposal=proposal, cursor=cursor, limit=limit))
 
 
@@ -154,21 +173,21 @@ def proposal_comments(proposal, cursor=None, limit=20):
 
 
 @workshops_bp.route("/workshops")
+@workshops_bp.doc(summary=_l("Workshops, in date order."))
 @workshops_bp.arguments(schemas.WorkshopArgs, location="query", as_kwargs=True)
 @workshops_bp.response(200, schemas.WorkshopPageSchema)
 @workshops_bp.alt_response(400, response="DEFAULT_ERROR")
 @rate_limited
 def workshops(**args):
-    """Workshops, in date order."""
     return paged(page_or_400(services.workshops_page, **args))
 
 
 @workshops_bp.route(f"/workshops/<{ID}:workshop_id>")
+@workshops_bp.doc(summary=_l("A workshop and the public totals of what came out of it."))
 @workshops_bp.response(200, schemas.WorkshopDetailSchema)
 @workshops_bp.alt_response(404, response="DEFAULT_ERROR")
 @public(load=public_workshop)
 def workshop_detail(workshop):
-    """A workshop and the public totals of what came out of it."""
     return services.workshop_with_outcome(workshop)
 
 
@@ -176,36 +195,46 @@ def workshop_detail(workshop):
 
 
 @deliberations_bp.route("/council-sessions")
+@deliberations_bp.doc(
+    summary=_l("Council sessions, latest first, with their number of framework deliberations.")
+)
 @deliberations_bp.response(200, schemas.CouncilSessionListSchema)
 @rate_limited
 def council_sessions():
-    """Council sessions, latest first, with their number of framework deliberations."""
     return {"items": services.council_sessions()}
 
 
 @deliberations_bp.route("/deliberations")
+@deliberations_bp.doc(
+    summary=_l(
+        "Framework deliberations with the masterplan action each leads to (status, carrier, notes)."
+    )
+)
 @deliberations_bp.arguments(schemas.DeliberationArgs, location="query", as_kwargs=True)
 @deliberations_bp.response(200, schemas.DeliberationPageSchema)
 @deliberations_bp.alt_response(400, response="DEFAULT_ERROR")
 @rate_limited
 def deliberations(**args):
-    """Framework deliberations with the masterplan action each leads to (status, carrier, notes)."""
     return paged(page_or_400(services.deliberations_page, **args))
 
 
 @deliberations_bp.route("/actions")
+@deliberations_bp.doc(
+    summary=_l("The masterplan: every public action, the city's and its partners', in id order.")
+)
 @deliberations_bp.arguments(schemas.ActionArgs, location="query", as_kwargs=True)
 @deliberations_bp.response(200, schemas.ActionPageSchema)
 @deliberations_bp.alt_response(400, response="DEFAULT_ERROR")
 @rate_limited
 def actions(**args):
-    """The masterplan: every public action, the city's and its partners', in id order."""
     return paged(page_or_400(services.actions_page, **args))
 
 
 @deliberations_bp.route("/carriers")
+@deliberations_bp.doc(
+    summary=_l("Who carries the masterplan's actions: the city and its partners.")
+)
 @deliberations_bp.response(200, schemas.CarrierListSchema)
 @rate_limited
 def carriers():
-    """Who carries the masterplan's actions: the city and its partners."""
     return {"items": services.carriers()}

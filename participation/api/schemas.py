@@ -6,6 +6,7 @@ authors by display name only.
 
 from datetime import UTC
 
+from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
 from ..models import CarrierKind, MasterplanStatus, Origin, RoundPhase, WorkshopState
@@ -40,7 +41,7 @@ def computed(field_class, getter, *args, **kwargs):
     return Computed(*args, **kwargs)
 
 
-def slug(description: str) -> fields.String:
+def slug(description) -> fields.String:
     return fields.String(
         validate=validate.Regexp(SLUG_PATTERN), metadata={"description": description}
     )
@@ -55,33 +56,34 @@ def _choice(values) -> validate.OneOf:
 
 class PageArgs(Schema):
     cursor = fields.String(
-        metadata={"description": "Opaque cursor from the `next` link of the previous page."}
+        metadata={"description": _l("Opaque cursor from the `next` link of the previous page.")}
     )
     limit = fields.Integer(
         load_default=20,
         validate=validate.Range(min=1, max=MAX_PAGE_SIZE),
-        metadata={"description": f"Page size, at most {MAX_PAGE_SIZE}."},
+        metadata={"description": _l("Page size, at most %(most)s.", most=MAX_PAGE_SIZE)},
     )
 
 
 class ProposalArgs(PageArgs):
-    round = slug("Round slug.")
-    pillar = slug("Pillar slug.")
-    neighbourhood = slug("Neighbourhood slug.")
+    round = slug(_l("Round slug."))
+    pillar = slug(_l("Pillar slug."))
+    neighbourhood = slug(_l("Neighbourhood slug."))
     status = fields.String(validate=_choice(PUBLIC_STATUSES))
     origin = fields.String(validate=_choice(Origin))
     sort = fields.String(load_default="supports", validate=_choice(PROPOSAL_SORTS))
 
 
 class WorkshopArgs(PageArgs):
-    round = slug("Round slug.")
+    round = slug(_l("Round slug."))
 
 
 class DeliberationArgs(PageArgs):
     session = fields.Integer(
-        validate=validate.Range(min=1, max=MAX_INT), metadata={"description": "Council session id."}
+        validate=validate.Range(min=1, max=MAX_INT),
+        metadata={"description": _l("Council session id.")},
     )
-    pillar = slug("Pillar slug.")
+    pillar = slug(_l("Pillar slug."))
     status = fields.String(validate=_choice(MasterplanStatus))
 
 
@@ -92,7 +94,7 @@ class PageLinks(Schema):
     next = fields.String(
         allow_none=True,
         required=True,
-        metadata={"description": "URL of the next page, or null on the last page."},
+        metadata={"description": _l("URL of the next page, or null on the last page.")},
     )
 
 
@@ -124,8 +126,11 @@ class AuthorMixin(Schema):
         allow_none=True,
         required=True,
         metadata={
-            "description": f"Display name of the author, {DELETED_ACCOUNT!r} once the account "
-            "is erased, null for a paper contribution (see origin and workshop)."
+            "description": _l(
+                "Display name of the author, %(deleted)s once the account is erased, null for a "
+                "paper contribution (see origin and workshop).",
+                deleted=repr(DELETED_ACCOUNT),
+            )
         },
     )
     origin = fields.String(validate=_choice(Origin), required=True)
@@ -185,12 +190,14 @@ class SupportCounts(Schema):
 
 class ProposalSchema(AuthorMixin):
     id = fields.Integer(required=True)
-    code = fields.String(required=True, metadata={"description": "Short code within its round."})
+    code = fields.String(
+        required=True, metadata={"description": _l("Short code within its round.")}
+    )
     round = fields.Nested(RoundRef, required=True)
     pillar = fields.Nested(PillarRef, required=True)
     neighbourhood = fields.Nested(NeighbourhoodRef, allow_none=True, required=True)
     title = fields.String(required=True)
-    body = fields.String(required=True, metadata={"description": "Markdown source."})
+    body = fields.String(required=True, metadata={"description": _l("Markdown source.")})
     status = fields.String(validate=_choice(PUBLIC_STATUSES), required=True)
     decision_reason = fields.String(allow_none=True, required=True)
     merged_into_id = computed(
@@ -198,7 +205,7 @@ class ProposalSchema(AuthorMixin):
         lambda p: p.merged_into_id if p.merged_into and p.merged_into.is_visible else None,
         allow_none=True,
         required=True,
-        metadata={"description": "The proposal this one was merged into, when public."},
+        metadata={"description": _l("The proposal this one was merged into, when public.")},
     )
     deliberation_id = fields.Integer(allow_none=True, required=True)
     supports = computed(fields.Nested, lambda p: p, SupportCounts, required=True)
@@ -226,7 +233,7 @@ class ProposalDetailSchema(ProposalSchema):
 
 class ReplySchema(AuthorMixin):
     id = fields.Integer(required=True)
-    body = fields.String(required=True, metadata={"description": "Markdown source."})
+    body = fields.String(required=True, metadata={"description": _l("Markdown source.")})
     created_at = UTCDateTime(required=True)
     edited_at = UTCDateTime(allow_none=True, required=True)
 
@@ -309,11 +316,11 @@ class MasterplanSchema(Schema):
 class DeliberationSchema(Schema):
     id = fields.Integer(required=True)
     number = fields.Integer(
-        required=True, metadata={"description": "Its number within its council session."}
+        required=True, metadata={"description": _l("Its number within its council session.")}
     )
     reference = fields.String(
         required=True,
-        metadata={"description": "A number that never repeats: the council's date/number."},
+        metadata={"description": _l("A number that never repeats: the council's date/number.")},
     )
     council_session = fields.Nested(SessionRef, required=True)
     pillar = fields.Nested(PillarRef, required=True)
@@ -325,14 +332,14 @@ class DeliberationSchema(Schema):
         MasterplanSchema,
         allow_none=True,
         required=True,
-        metadata={"description": "The action of the masterplan it leads to."},
+        metadata={"description": _l("The action of the masterplan it leads to.")},
     )
     proposal_ids = computed(
         fields.List,
         lambda d: [p.id for p in d.visible_proposals],
         fields.Integer(),
         required=True,
-        metadata={"description": "The public proposals this deliberation came from."},
+        metadata={"description": _l("The public proposals this deliberation came from.")},
     )
 
 
@@ -360,7 +367,7 @@ class NeighbourhoodTallySchema(TallySchema):
         NeighbourhoodRef,
         allow_none=True,
         required=True,
-        metadata={"description": "null for proposals placed in no neighbourhood."},
+        metadata={"description": _l("null for proposals placed in no neighbourhood.")},
     )
 
 
@@ -385,7 +392,7 @@ class StatisticsSchema(Schema):
     round = fields.Nested(RoundRef, required=True)
     contributors = fields.Integer(
         required=True,
-        metadata={"description": "People who proposed, supported or commented online."},
+        metadata={"description": _l("People who proposed, supported or commented online.")},
     )
     workshop_attendance = fields.Integer(required=True)
     totals = fields.Nested(TallySchema, required=True)
@@ -399,10 +406,12 @@ class StatisticsSchema(Schema):
 
 
 class ActionArgs(PageArgs):
-    pillar = slug("Pillar slug.")
+    pillar = slug(_l("Pillar slug."))
     status = fields.String(validate=_choice(MasterplanStatus))
-    kind = fields.String(validate=_choice(CarrierKind), metadata={"description": "Carrier kind."})
-    carrier = slug("Carrier slug.")
+    kind = fields.String(
+        validate=_choice(CarrierKind), metadata={"description": _l("Carrier kind.")}
+    )
+    carrier = slug(_l("Carrier slug."))
 
 
 class CarrierSchema(Schema):
@@ -438,7 +447,7 @@ class ActionSchema(Schema):
     deliberation_id = fields.Integer(
         allow_none=True,
         required=True,
-        metadata={"description": "The framework deliberation it carries out, if any."},
+        metadata={"description": _l("The framework deliberation it carries out, if any.")},
     )
     is_sample = fields.Boolean(required=True)
     progress_notes = fields.List(fields.Nested(ProgressNoteSchema), required=True)
