@@ -21,7 +21,7 @@ branch_labels = None
 depends_on = None
 
 
-VISIBLE = "status IN ('published', 'withdrawn', 'not_retained', 'merged', 'retained', 'promoted') AND hidden_at IS NULL"
+VISIBLE = "status IN ('published', 'withdrawn', 'not_retained', 'under_study', 'merged', 'retained', 'promoted') AND hidden_at IS NULL"
 
 
 def upgrade():
