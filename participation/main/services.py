@@ -8,9 +8,8 @@ from sqlalchemy.orm import joinedload
 
 from .. import ROOT
 from ..extensions import db
-from ..masterplan.services import PillarProgress
-from ..models import Action, Deliberation, MasterplanStatus, Pillar, Proposal
-from ..pillars.services import all_pillars
+from ..masterplan.services import MasterplanFilters, PillarProgress, pillar_counts
+from ..models import Deliberation, Pillar, Proposal
 from ..proposals.state import KEPT_STATUSES
 
 LATEST_KEPT = 3
@@ -25,17 +24,11 @@ class KeyFigures:
 
 
 def pillars_with_progress() -> list[PillarProgress]:
-    """Every pillar, in order, with its masterplan actions by status: 2 queries."""
-    progress = {pillar.id: PillarProgress(pillar) for pillar in all_pillars()}
-    rows = db.session.execute(
-        select(Action.pillar_id, Action.status, func.count())
-        .where(Action.is_published)
-        .group_by(Action.pillar_id, Action.status)
-    ).all()
-    for pillar_id, status, count in rows:
-        if pillar_id in progress:
-            progress[pillar_id].counts[MasterplanStatus(status).value] += count
-    return list(progress.values())
+    """Every pillar, in order, with its published masterplan actions by status: 2 queries."""
+    return [
+        PillarProgress(pillar, {status.value: count for status, count in counts.items()})
+        for pillar, counts in pillar_counts(MasterplanFilters())
+    ]
 
 
 def key_figures(progress: list[PillarProgress]) -> KeyFigures:
