@@ -31,6 +31,8 @@ CHROMIUM_ARGS = [
 ]
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 740}
+# ``@WIDTHS`` runs a test at both widths, with its ``viewport`` argument.
+WIDTHS = pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "375"])
 # Long enough for a cold page with axe injected, short enough for a hung page to fail quickly.
 TIMEOUT_MS = 10_000
 
@@ -49,6 +51,45 @@ def sign_in(page, email: str, password: str = TEST_PASSWORD) -> None:
         page.locator("#code").fill(pyotp.TOTP(user.totp_secret).now())
         page.locator("main form button[type=submit]").click()
         expect(page.locator(".flash--success")).to_be_visible()
+
+
+def fits(page) -> None:
+    """Nothing on the page scrolls sideways (a phone's screen is as wide as the page)."""
+    scroll, client = page.evaluate(
+        "() => [document.scrollingElement.scrollWidth, document.scrollingElement.clientWidth]"
+    )
+    assert scroll <= client, f"{page.url} scrolls sideways: {scroll} > {client}"
+
+
+def checked(page) -> None:
+    """The page fits its width and passes axe-core (WCAG 2.1 A/AA)."""
+    from .axe import assert_accessible
+
+    fits(page)
+    assert_accessible(page)
+
+
+def by_menu(page, href: str) -> None:
+    """Follow the main menu's link to ``href``, unfolding the menu first where it is folded
+    (phones)."""
+    menu = page.locator("header nav").first
+    link = page.locator(f"header nav a[href='{href}']").first
+    fold = menu.locator("details > summary")
+    if not link.is_visible() and fold.count() and fold.first.is_visible():
+        fold.first.click()
+    link.click()
+
+
+def signed_in(page, app, live_server, user) -> None:
+    """Give the browser the session of ``user`` (staff: two-factor done), for the pages that
+    are not the journey under test."""
+    from tests.conftest import open_session
+
+    serializer = app.session_interface.get_signing_serializer(app)
+    value = serializer.dumps({"_user_id": open_session(user), "_fresh": True})
+    page.context.add_cookies(
+        [{"name": app.config["SESSION_COOKIE_NAME"], "value": value, "url": live_server.url}]
+    )
 
 
 def _browser_required() -> bool:

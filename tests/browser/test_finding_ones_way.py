@@ -12,10 +12,9 @@ from participation.extensions import db
 from participation.history.sample import load_sample_content
 from participation.history.services import import_smart_days_2018
 from participation.models import Action, Pillar, Role
-from tests.conftest import open_session
 
 from .axe import assert_accessible
-from .conftest import DESKTOP, PHONE
+from .conftest import DESKTOP, PHONE, fits, signed_in
 
 pytestmark = pytest.mark.browser
 
@@ -25,22 +24,6 @@ def site(app):
     import_smart_days_2018()
     load_sample_content()
     db.session.commit()
-
-
-def fits(page) -> None:
-    scroll, client = page.evaluate(
-        "() => [document.scrollingElement.scrollWidth, document.scrollingElement.clientWidth]"
-    )
-    assert scroll <= client, f"{page.url} scrolls sideways"
-
-
-def sign_in(page, app, live_server, user) -> None:
-    """Give the browser the session of ``user`` (staff: two-factor done)."""
-    serializer = app.session_interface.get_signing_serializer(app)
-    value = serializer.dumps({"_user_id": open_session(user), "_fresh": True})
-    page.context.add_cookies(
-        [{"name": app.config["SESSION_COOKIE_NAME"], "value": value, "url": live_server.url}]
-    )
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "375"])
@@ -97,7 +80,7 @@ def test_the_menu_leads_to_the_statistics_and_the_masterplan(page, site):
 def test_an_administrators_menu(open_page, app, live_server, create_user, site, viewport):
     page = open_page(viewport=viewport)
     admin = create_user(Role.ADMIN, display_name="Élise")
-    sign_in(page, app, live_server, admin)
+    signed_in(page, app, live_server, admin)
     page.goto("/moderation/")
     menu = page.get_by_role("navigation", name="Menu principal")
     if viewport is DESKTOP:

@@ -10,9 +10,8 @@ from flask import url_for
 from participation.extensions import db
 from participation.masterplan import tracking
 
-from ..conftest import open_session
 from .axe import assert_accessible
-from .conftest import DESKTOP, PHONE
+from .conftest import DESKTOP, PHONE, fits, signed_in
 
 pytestmark = pytest.mark.browser
 
@@ -71,28 +70,12 @@ def world(app, create_pillar, create_deliberation, create_action, create_carrier
     return {"urls": urls, "partner": partner, "moderator": moderator}
 
 
-def as_user(page, app, live_server, user) -> None:
-    serializer = app.session_interface.get_signing_serializer(app)
-    value = serializer.dumps({"_user_id": open_session(user), "_fresh": True})
-    page.context.add_cookies(
-        [{"name": app.config["SESSION_COOKIE_NAME"], "value": value, "url": live_server.url}]
-    )
-
-
-def no_horizontal_scroll(page) -> None:
-    sizes = page.evaluate(
-        "() => ({scroll: document.scrollingElement.scrollWidth,"
-        " client: document.scrollingElement.clientWidth})"
-    )
-    assert sizes["scroll"] <= sizes["client"], f"{page.url} scrolls sideways: {sizes}"
-
-
 def check(page, url: str, language: str, phone: bool) -> None:
     response = page.goto(url)
     assert response.status == 200, url
     assert page.locator("html").get_attribute("lang") == language
     if phone:
-        no_horizontal_scroll(page)
+        fits(page)
     assert_accessible(page)
 
 
@@ -111,11 +94,11 @@ def test_public_pages_pass_axe(open_page, world, language, phone):
 def test_partner_and_moderator_pages_pass_axe(open_page, app, live_server, world, language):
     locale = "fr-FR" if language == "fr" else "en-GB"
     page = open_page(locale=locale)
-    as_user(page, app, live_server, world["partner"])
+    signed_in(page, app, live_server, world["partner"])
     for name in PARTNER:
         check(page, world["urls"][name], language, phone=False)
     page = open_page(locale=locale)
-    as_user(page, app, live_server, world["moderator"])
+    signed_in(page, app, live_server, world["moderator"])
     for name in MODERATOR:
         check(page, world["urls"][name], language, phone=False)
 

@@ -1,4 +1,5 @@
-"""A moderator's journey in a real browser, in French, every page checked by axe-core (WCAG 2.1 AA):
+"""A moderator's journey in a real browser, in French at 1280 px and at 375 px, every page checked
+by axe-core (WCAG 2.1 AA) and for sideways scrolling:
 sign in, open the moderator home, publish a proposal awaiting pre-moderation with the bulk form
 (with the keyboard alone), compare an author's change with the published text and accept it, hide
 a reported proposal with a reason, record a "not retained" decision with a public reason, merge
@@ -18,8 +19,7 @@ from participation.models import Proposal, Report
 from participation.proposals import supports
 from participation.proposals.services import ProposalInput, edit_proposal
 
-from .axe import assert_accessible
-from .conftest import sign_in
+from .conftest import WIDTHS, by_menu, checked, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -101,13 +101,17 @@ def status_of(app, proposal) -> str:
         return db.session.get(Proposal, proposal.id).status
 
 
-def test_moderator_publishes_hides_decides_and_merges(app, page, open_page, create_user, queues):
+@WIDTHS
+def test_moderator_publishes_hides_decides_and_merges(
+    app, open_page, create_user, queues, viewport
+):
     waiting, reported, answered = queues["waiting"], queues["reported"], queues["answered"]
     kept, duplicate = queues["kept"], queues["duplicate"]
     create_user(role="moderator", email="modo@example.org", display_name="Modo")
 
+    page = open_page(viewport=viewport)
     sign_in(page, "modo@example.org")
-    page.locator("header nav a[href='/moderation/']").click()
+    by_menu(page, "/moderation/")
     expect(page).to_have_url(re.compile(r"/moderation/$"))
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     publication = page.locator("#publication")
@@ -122,7 +126,7 @@ def test_moderator_publishes_hides_decides_and_merges(app, page, open_page, crea
         )
     headings = page.locator("main").get_by_role("heading").all_inner_texts()
     assert not [h for h in headings if h.strip().isdigit()], headings
-    assert_accessible(page)
+    checked(page)
 
     # Publishing, with the keyboard alone: Tab to the box, Space ticks it, Tab on, Enter.
     checkbox = f"#select-pub-{waiting.id}"
@@ -135,17 +139,17 @@ def test_moderator_publishes_hides_decides_and_merges(app, page, open_page, crea
     expect_done(page, "/moderation/")
     expect(page.locator("#publication table")).to_have_count(0)
     assert status_of(app, waiting) == "published"
-    assert_accessible(page)
+    checked(page)
 
     # An author's change: beside the published text, refused without a reason, then accepted.
     changed = queues["changed"]
     page.locator(f"#changes a[href='{moderation_path(changed)}#change']").click()
     expect(page.locator("#change table")).to_contain_text(changed.title)
     expect(page.locator("#change table")).to_contain_text("Deux boîtes à livres place du Beffroi")
-    assert_accessible(page)
+    checked(page)
     submit(page.locator("form[action$='/change/refuse']"))
     expect(page.locator("#change-reason")).to_have_attribute("aria-invalid", "true")
-    assert_accessible(page)
+    checked(page)
     submit(page.locator("form[action$='/change/accept']"))
     expect_done(page, moderation_path(changed))
     expect(page.locator("#change")).to_have_count(0)
@@ -155,43 +159,43 @@ def test_moderator_publishes_hides_decides_and_merges(app, page, open_page, crea
     # The reported proposal: from the reports to its page, hidden with a reason.
     page.locator(f"#reports a[href='{moderation_path(reported)}']").click()
     expect(page).to_have_url(re.compile(re.escape(moderation_path(reported)) + "$"))
-    assert_accessible(page)
+    checked(page)
     title = page.title()
     submit(page.locator("#hide form"))  # without a reason: refused, said next to the field
     expect(page.locator("#hide .error-summary")).to_be_visible()
     # The title says there is an error first, before the same words.
     assert page.title() != title and page.title().endswith(title), page.title()
     expect(page.locator("#hide-reason")).to_have_attribute("aria-invalid", "true")
-    assert_accessible(page)
+    checked(page)
     page.locator("#hide-reason").fill("Propos injurieux envers un élu")
     submit(page.locator("#hide form"))
     expect_done(page, moderation_path(reported))
     expect(page.locator("#hide form")).to_have_attribute("action", re.compile(r"/restore$"))
-    assert_accessible(page)
+    checked(page)
 
     # Not retained, with the public reason; the answer is required.
     page.goto(moderation_path(answered))
-    assert_accessible(page)
+    checked(page)
     decision = page.locator("form[action$='/decide']")
     page.locator("#decision-target").select_option("not_retained")
     submit(decision)
     expect(page.locator("#decision-reason")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#decision-target")).to_have_value("not_retained")
-    assert_accessible(page)
+    checked(page)
     page.locator("#decision-reason").fill(REASON)
     submit(decision)
     expect_done(page, moderation_path(answered))
     assert status_of(app, answered) == "not_retained"
-    assert_accessible(page)
+    checked(page)
 
     # The duplicates, from the home page to the merge page.
     page.goto("/moderation/")
     page.locator("#duplicates a[href*='/moderation/merge']").click()
     expect(page.locator("main section.panel")).to_have_count(2)
-    assert_accessible(page)
+    checked(page)
     submit(page.locator("main form"))  # no proposal chosen to keep
     expect(page.locator(".error-summary")).to_be_visible()
-    assert_accessible(page)
+    checked(page)
     # The summary's link leads to the choice, which says what is wrong.
     choice = page.locator("fieldset#kept")
     expect(choice).to_have_attribute("aria-describedby", "kept-error")
@@ -205,25 +209,25 @@ def test_moderator_publishes_hides_decides_and_merges(app, page, open_page, crea
     submit(page.locator("main form"))
     expect_done(page, moderation_path(kept))
     assert status_of(app, duplicate) == "merged"
-    assert_accessible(page)
+    checked(page)
 
     # What the public now sees, as a visitor.
-    visitor = open_page()
+    visitor = open_page(viewport=viewport)
     response = visitor.goto(public_path(answered))
     assert response.status == 200
     expect(visitor.locator(".proposal .badge--status")).not_to_be_empty()
     expect(visitor.locator(".trail")).to_contain_text(REASON)
-    assert_accessible(visitor)
+    checked(visitor)
 
     visitor.goto(public_path(duplicate))
     pointer = visitor.locator(f".proposal .notice a[href='{public_path(kept)}']")
     expect(pointer).to_have_text(kept.title)
-    assert_accessible(visitor)
+    checked(visitor)
     pointer.click()
     expect(visitor.get_by_role("heading", level=1)).to_have_text(kept.title)
     # Two supporters, one of whom supported both: counted once.
     expect(visitor.locator("#support [data-online-count]")).to_have_text(re.compile(r"\b2\b"))
-    assert_accessible(visitor)
+    checked(visitor)
 
     assert visitor.goto(public_path(waiting)).status == 200
     assert visitor.goto(public_path(reported)).status == 404

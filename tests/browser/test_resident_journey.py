@@ -1,8 +1,8 @@
 """A resident's journey in a real browser, in French, every page checked by axe-core (WCAG 2.1 AA):
 sign up, confirm through the mailed link, sign in, go to the open round's proposals, submit a
 proposal that resembles an existing one, be shown the similar proposals, support the existing one
-instead (in place, with JavaScript), comment on it and reply to the comment. Then support and
-comment again at phone width, and support from the similar list without JavaScript.
+instead (in place, with JavaScript), comment on it and reply to the comment; at 1280 px and at 375 px. Then support from the similar
+list without JavaScript.
 
 The French catalogue still changes: elements are found by id, name, href or role, not by text.
 """
@@ -15,12 +15,12 @@ from flask_babel import force_locale
 from playwright.sync_api import expect
 
 from participation.extensions import db
-from participation.models import Comment, Proposal, Support
+from participation.models import Comment, Proposal
 from participation.proposals.errors import SupportCapReached
 from tests.conftest import TEST_PASSWORD
 
 from .axe import assert_accessible
-from .conftest import PHONE, sign_in
+from .conftest import WIDTHS, checked, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -54,16 +54,6 @@ def submit(form) -> None:
     form.locator("button[type=submit]:not([name=preview])").click()
 
 
-def visit_checked(page, phone: bool = False) -> None:
-    """The page passes axe; at phone width, nothing scrolls sideways."""
-    if phone:
-        sizes = page.evaluate(
-            "() => [document.scrollingElement.scrollWidth, document.scrollingElement.clientWidth]"
-        )
-        assert sizes[0] <= sizes[1], f"{page.url} scrolls sideways: {sizes}"
-    assert_accessible(page)
-
-
 def proposal_path(proposal) -> str:
     return f"/rounds/{proposal.round.slug}/proposals/{proposal.number}"
 
@@ -87,7 +77,7 @@ def support_in_place(page) -> None:
     expect(page.locator(".flash")).to_have_count(0)
 
 
-def comment_and_reply(page, phone: bool = False) -> None:
+def comment_and_reply(page) -> None:
     """Comment on the proposal shown, reply to that comment: the reply shows under it."""
     form = page.locator("form.comment-form")
     form.locator("#comment-body").fill("Oui, et avec des arceaux pour les vélos cargo.")
@@ -98,14 +88,14 @@ def comment_and_reply(page, phone: bool = False) -> None:
     comment_id = comment.get_attribute("id")
     # The page opens on the new comment.
     assert urlsplit(page.url).fragment == comment_id
-    visit_checked(page, phone)
+    checked(page)
 
     reply_box = comment.locator("details.comment__reply")
     reply_box.locator("summary").click()
     expect(reply_box).to_have_attribute("open", "")
     reply_field = reply_box.locator(f"#reply-{comment_id.removeprefix('comment-')}-body")
     expect(reply_field).to_be_visible()
-    visit_checked(page, phone)
+    checked(page)
     reply_field.fill("Je précise : à l'abri de la pluie.")
     submit(reply_box.locator("form"))
     expect(page.locator(".flash--success")).to_be_visible()
@@ -116,42 +106,44 @@ def comment_and_reply(page, phone: bool = False) -> None:
     expect(reply).to_have_count(1)
     expect(reply).to_contain_text("à l'abri de la pluie")
     expect(page.locator(f"#{comment_id}")).not_to_contain_text("à l'abri de la pluie")
-    visit_checked(page, phone)
+    checked(page)
 
 
+@WIDTHS
 def test_resident_signs_up_proposes_supports_a_similar_one_comments_and_replies(
-    app, page, outbox, open_round
+    app, open_page, outbox, open_round, viewport
 ):
     round_, existing = open_round
+    page = open_page(viewport=viewport)
 
     page.goto("/sign-up")
-    visit_checked(page)
+    checked(page)
     page.locator("#email").fill("lea@example.org")
     page.locator("#display_name").fill("Léa")
     page.locator("#password").fill(TEST_PASSWORD)
     page.locator("#password_confirm").fill(TEST_PASSWORD)
     submit(page.locator("main form"))
     expect(page.locator("main")).to_contain_text("lea@example.org")
-    visit_checked(page)
+    checked(page)
 
     page.goto(mailed_link(outbox, "lea@example.org"))
     expect(page).to_have_url(re.compile(r"/sign-in$"))
     expect(page.locator(".flash--success")).to_be_visible()
-    visit_checked(page)
+    checked(page)
     page.locator("#email").fill("lea@example.org")
     page.locator("#password").fill(TEST_PASSWORD)
     submit(page.locator("main form"))
     expect(page.locator(".flash--success")).to_contain_text("Léa")
-    visit_checked(page)
+    checked(page)
 
     # From the home page to the round's proposals, then to the form.
     proposals = f"/rounds/{round_.slug}/proposals/"
     page.locator(f"main a[href='{proposals}']").first.click()
     expect(page).to_have_url(re.compile(re.escape(proposals) + "$"))
     expect(page.locator(".proposal-card")).to_have_count(2)
-    visit_checked(page)
+    checked(page)
     page.locator(f"main a[href='{proposals}new']").click()
-    visit_checked(page)
+    checked(page)
 
     body = "Installer des abris couverts et fermés pour les vélos des voyageurs, près des quais."
     page.locator("#title").fill(RESEMBLING_TITLE)
@@ -167,15 +159,15 @@ def test_resident_signs_up_proposes_supports_a_similar_one_comments_and_replies(
     expect(page.locator("#title")).to_have_value(RESEMBLING_TITLE)
     expect(page.locator("#body")).to_have_value(body)
     expect(page.locator("#pillar_id")).to_have_value(str(existing.pillar_id))
-    visit_checked(page)
+    checked(page)
 
     # Léa reads the existing proposal and supports it rather than submitting hers.
     similar.get_by_role("link").click()
     expect(page).to_have_url(re.compile(re.escape(proposal_path(existing)) + "$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(EXISTING_TITLE)
-    visit_checked(page)
+    checked(page)
     support_in_place(page)
-    visit_checked(page)
+    checked(page)
 
     comment_and_reply(page)
 
@@ -183,29 +175,6 @@ def test_resident_signs_up_proposes_supports_a_similar_one_comments_and_replies(
         assert db.session.scalar(db.select(db.func.count()).select_from(Proposal)) == 2
         assert db.session.scalar(db.select(Proposal.support_count).filter_by(id=existing.id)) == 1
         assert db.session.scalar(db.select(db.func.count()).select_from(Comment)) == 2
-
-
-def test_resident_supports_comments_and_replies_at_phone_width(
-    app, open_page, open_round, create_user
-):
-    round_, existing = open_round
-    create_user(email="karim@example.org", display_name="Karim")
-    page = open_page(viewport=PHONE)
-    sign_in(page, "karim@example.org")
-    visit_checked(page, phone=True)
-
-    page.goto(f"/rounds/{round_.slug}/proposals/")
-    visit_checked(page, phone=True)
-    page.locator(f".proposal-card a[href='{proposal_path(existing)}']").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(EXISTING_TITLE)
-    visit_checked(page, phone=True)
-
-    support_in_place(page)
-    visit_checked(page, phone=True)
-    comment_and_reply(page, phone=True)
-
-    with app.app_context():
-        assert db.session.scalar(db.select(db.func.count()).select_from(Support)) == 1
 
 
 def test_support_from_the_similar_list_works_without_javascript(open_page, open_round, create_user):
@@ -269,7 +238,7 @@ def test_a_refused_support_says_why_without_a_reload(
     assert reason in shown_text(box) and shown_text(box) != before
     assert page.evaluate("() => window.stillTheSamePage === true"), "the page was reloaded"
     expect(page.locator(".flash")).to_have_count(0)
-    visit_checked(page)
+    checked(page)
     with app.app_context():
         assert db.session.scalar(db.select(Proposal.support_count).filter_by(id=second.id)) == 0
 

@@ -10,10 +10,10 @@ from playwright.sync_api import expect
 
 from participation.extensions import db
 from participation.models import PaperSupport, Proposal, Role, Workshop, utcnow
-from tests.conftest import TEST_PASSWORD, open_session
+from tests.conftest import TEST_PASSWORD
 
 from .axe import assert_accessible
-from .conftest import PHONE
+from .conftest import PHONE, WIDTHS, by_menu, checked, signed_in
 
 pytestmark = pytest.mark.browser
 
@@ -87,15 +87,6 @@ def sign_in_with_keyboard(page, email: str, next_url: str) -> None:
     page.wait_for_url(f"**{next_url}")
 
 
-def signed_in(page, app, live_server, user) -> None:
-    """Give the browser the session of ``user`` (for the pages that are not the journey)."""
-    serializer = app.session_interface.get_signing_serializer(app)
-    value = serializer.dumps({"_user_id": open_session(user), "_fresh": True})
-    page.context.add_cookies(
-        [{"name": app.config["SESSION_COOKIE_NAME"], "value": value, "url": live_server.url}]
-    )
-
-
 def type_card(page, pillar_key: str, title: str, body: str, *, submit: str = "ctrl+enter"):
     """Pillar (type-ahead in the list), Tab, title, Tab, text, then save from the keyboard."""
     expect(page.locator("#pillar_id")).to_be_focused()
@@ -113,16 +104,29 @@ def type_card(page, pillar_key: str, title: str, body: str, *, submit: str = "ct
         page.keyboard.press("Enter")
 
 
-def test_facilitator_types_ten_cards_and_a_vote_sheet_with_the_keyboard(page, setting):
+@WIDTHS
+def test_facilitator_types_ten_cards_and_a_vote_sheet_with_the_keyboard(
+    open_page, setting, viewport
+):
     workshop = setting["workshop"]
-    # The attendance first: sticker votes are checked against it.
-    sign_in_with_keyboard(page, "animatrice@example.org", url(setting, "attendance"))
+    page = open_page(viewport=viewport)
+    # From "my workshops" to the workshop, then the attendance first: sticker votes are checked
+    # against it.
+    sign_in_with_keyboard(page, "animatrice@example.org", "/")
+    by_menu(page, "/workshops/")
+    checked(page)
+    page.locator(f"main a[href='{url(setting)}']").first.click()
+    checked(page)
+    page.goto(url(setting, "attendance"))
     expect(page.locator("#attendance")).to_be_focused()
+    checked(page)
+    page.locator("#attendance").focus()
     page.keyboard.type("27")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     expect(page.locator(".flashes")).to_contain_text("27")
     page.goto(url(setting, "entry"))
+    checked(page)
     status = page.locator("[data-entry-status]")
 
     for number, (pillar, title, body) in enumerate(CARDS, start=3):
@@ -137,6 +141,8 @@ def test_facilitator_types_ten_cards_and_a_vote_sheet_with_the_keyboard(page, se
     expect(similar).to_be_focused()
     expect(similar).to_contain_text("Des bancs au parc de la Loisne")
     expect(similar.locator(".sticker-bound")).to_contain_text("135")
+    checked(page)
+    similar.focus()
     page.keyboard.press("Tab")  # the proposal's link (opens in a new tab)
     page.keyboard.press("Tab")
     expect(page.locator(f"button[value='comment-{setting['benches'].id}']")).to_be_focused()
@@ -162,6 +168,8 @@ def test_facilitator_types_ten_cards_and_a_vote_sheet_with_the_keyboard(page, se
     # nothing. The sheet's 12 stickers for P-1 add to the card given to it as a "+1".
     page.goto(url(setting, "votes"))
     expect(page.locator("#lines-0-count")).to_be_focused()
+    checked(page)
+    page.locator("#lines-0-count").focus()
     codes = page.locator("input[id$='-code']").evaluate_all("fields => fields.map(f => f.value)")
     counts = {"P-1": "12", "P-2": "5", "P-3": "4"}
     assert set(counts) <= set(codes)
@@ -177,6 +185,7 @@ def test_facilitator_types_ten_cards_and_a_vote_sheet_with_the_keyboard(page, se
         page.keyboard.press("Enter")
     expect(page.locator(".flashes")).to_contain_text("P-1 (13)")
     expect(page.locator(".sticker-bound")).to_contain_text("22")
+    checked(page)
     tallies = db.session.execute(
         db.select(
             Proposal.number, PaperSupport.card_count, PaperSupport.sheet_count, PaperSupport.count
