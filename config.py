@@ -164,6 +164,9 @@ def load_config() -> dict:
         "ARGON2_TIME_COST": _int("ARGON2_TIME_COST", 3),
         "ARGON2_MEMORY_COST": _int("ARGON2_MEMORY_COST", 65536),
         "PAGE_SIZE": 20,
+        # How long a reverse proxy may serve a visitor's page again without asking (s-maxage);
+        # browsers always ask again, with the page's ETag (security.py)
+        "PUBLIC_PAGE_CACHE_SECONDS": _int("PUBLIC_PAGE_CACHE_SECONDS", 30),
         # Logs: one JSON object a line with the request id (logs.py), by default in production
         "LOG_FORMAT": os.environ.get("LOG_FORMAT", "json" if production else "text"),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),

@@ -65,6 +65,30 @@ def init_app(app: Flask) -> None:
         # Registered before the API's public caching: this runs after it, and has the last word.
         # Static files are the same for everyone (and asking who is signed in would touch the
         # session, hence the cookie).
-        if request.endpoint != "static" and is_private():
+        if request.endpoint == "static":
+            return response
+        if is_private():
             response.headers["Cache-Control"] = "no-store"
+        elif _shareable(response):
+            # The same page for every visitor in the same language: a reverse proxy may serve it
+            # again for a short while, and a browser asks again with its ETag (304, no body).
+            response.vary.add("Cookie")
+            response.vary.add("Accept-Language")
+            response.cache_control.public = True
+            response.cache_control.max_age = 0
+            response.cache_control.s_maxage = app.config["PUBLIC_PAGE_CACHE_SECONDS"]
+            response.add_etag()
+            response.make_conditional(request)
         return response
+
+
+def _shareable(response: Response) -> bool:
+    """A visitor's page that a shared cache may keep: a whole page read, not already given its
+    own caching (the API, the downloads)."""
+    return (
+        request.method in ("GET", "HEAD")
+        and response.status_code == 200
+        and response.mimetype == "text/html"
+        and "Cache-Control" not in response.headers
+        and not response.is_streamed
+    )

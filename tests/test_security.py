@@ -2,6 +2,8 @@
 
 import pytest
 
+from participation.extensions import db
+
 
 def test_security_headers_on_every_page(client):
     response = client.get("/")
@@ -42,8 +44,32 @@ def test_forms_are_refused_without_csrf_token(app_factory):
     client = app.test_client()
     response = client.post("/sign-in", data={"email": "a@example.org", "password": "x" * 12})
     assert response.status_code == 400
-    response = client.post("/language", data={"locale": "en"})
+    response = client.post("/sign-up", data={"email": "a@example.org"})
     assert response.status_code == 400
+
+
+def test_a_visitor_switches_language_without_a_token_a_signed_in_person_needs_one(
+    app_factory, create_user
+):
+    from tests.conftest import open_session
+
+    app = app_factory(WTF_CSRF_ENABLED=True)
+    visitor = app.test_client()
+    # A visitor's choice only touches their own session: no token needed, none on the page.
+    assert "csrf_token" not in visitor.get("/").text
+    response = visitor.post("/language", data={"locale": "en", "next": "/pillars/"})
+    assert response.status_code == 302
+    assert '<html lang="en"' in visitor.get("/pillars/").text
+
+    # A signed-in person's choice is saved to the account: refused without the token.
+    user = create_user(locale="fr")
+    person = app.test_client()
+    with person.session_transaction() as session:
+        session["_user_id"] = open_session(user)
+        session["_fresh"] = True
+    assert person.post("/language", data={"locale": "en"}).status_code == 400
+    db.session.refresh(user)
+    assert user.locale == "fr"
 
 
 def test_csrf_token_in_form_is_accepted(app_factory):
@@ -182,10 +208,42 @@ def test_nothing_shown_to_a_signed_in_person_is_stored(client, sign_in, create_u
     assert response.headers["Cache-Control"] == "no-store"
 
 
-def test_a_page_with_a_form_is_not_stored_even_for_a_visitor(client):
+def test_a_page_with_a_form_is_not_stored_even_for_a_visitor(app_factory):
+    client = app_factory(WTF_CSRF_ENABLED=True).test_client()
     response = client.get("/sign-in")
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("path", ["/", "/rounds/", "/pillars/", "/deliberations/", "/masterplan/"])
+def test_a_visitors_page_may_be_kept_by_a_shared_cache_and_revalidated(client, path):
+    first = client.get(path)
+    assert first.status_code == 200
+    assert "Set-Cookie" not in first.headers
+    control = first.cache_control
+    assert control.public and control.max_age == 0 and control.s_maxage == 30
+    # One copy per language and per cookie: a signed-in person's cookie is never served it.
+    assert {"Cookie", "Accept-Language"} <= set(first.vary)
+    etag = first.headers["ETag"]
+    again = client.get(path, headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.data == b""
+
+
+def test_a_visitors_page_changes_its_etag_when_what_it_shows_changes(
+    client, create_proposal, create_user
+):
+    from participation.proposals import supports
+
+    proposal = create_proposal()
+    path = f"/rounds/{proposal.round.slug}/proposals/{proposal.number}"
+    before = client.get(path).headers["ETag"]
+    assert client.get(path).headers["ETag"] == before
+    supports.support(proposal, create_user())
+    db.session.commit()
+    after = client.get(path, headers={"If-None-Match": before})
+    assert after.status_code == 200
+    assert after.headers["ETag"] != before
 
 
 def test_api_answers_are_cached_publicly_only_for_visitors(

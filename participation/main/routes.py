@@ -1,7 +1,7 @@
 from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from ..extensions import db
+from ..extensions import csrf, db
 from ..policy import anyone
 from ..rounds.services import home_rounds
 from ..utils import safe_next_url
@@ -26,8 +26,14 @@ def home():
 
 
 @bp.post("/language")
+@csrf.exempt
 @guard(anyone)
 def set_language():
+    # A visitor's choice changes only their own session, so their pages carry no CSRF token
+    # and caches may share them; a signed-in person's choice is saved to the account, and that
+    # needs the token.
+    if current_user.is_authenticated:
+        csrf.protect()
     locale = request.form.get("locale", "")
     if locale not in current_app.config["LANGUAGES"]:
         abort(400)
