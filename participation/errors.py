@@ -27,7 +27,12 @@ class ParticipationError(Exception):
 
     def __init__(self, message=None):
         self.text = message or self.message
-        super().__init__(str(self.text))
+        # Translated when read, not when raised: templates ask the rules many times a page (may
+        # this visitor reply to this comment?) and only read the message of a few refusals.
+        super().__init__(self.text)
+
+    def __str__(self) -> str:
+        return str(self.text)
 
 
 class SignInRequired(ParticipationError):

@@ -20,3 +20,24 @@ def test_dates_are_localised_with_the_french_ordinal(app):
         assert localdate(date(2018, 12, 11)) == "11 décembre 2018"
     with app.app_context(), app.test_request_context(headers={"Accept-Language": "en"}):
         assert localdate(date(2018, 12, 11)) == "December 11, 2018"
+
+
+def test_times_are_shown_in_paris_time_as_flask_babel_would(app):
+    from datetime import UTC, datetime
+
+    import flask_babel
+
+    from participation.templating import localdatetime
+
+    summer = datetime(2026, 7, 14, 20, 5, tzinfo=UTC)
+    winter_naive = datetime(2026, 1, 1, 23, 30)  # as SQLite gives it back: UTC, naive
+    for language, text in (
+        ("fr", "14 juillet 2026, 22:05:00 UTC+2"),
+        ("en", "July 14, 2026, 10:05:00 PM GMT+2"),
+    ):
+        with app.app_context(), app.test_request_context(headers={"Accept-Language": language}):
+            assert localdatetime(summer).replace("\u202f", " ").startswith(text[:20])
+            for value in (summer, winter_naive):
+                for fmt in ("short", "medium", "long"):
+                    assert localdatetime(value, fmt) == flask_babel.format_datetime(value, fmt)
+            assert localdatetime(None) == ""
