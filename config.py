@@ -131,6 +131,13 @@ def load_config() -> dict:
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_HEADERS_ENABLED": True,
         "REDIS_URL": redis_url,
+        # Figures that count every row (a round's contributors and weekly activity, the home
+        # page's key figures) are computed again at most every FIGURES_CACHE_SECONDS: in Redis
+        # when REDIS_URL is set (shared by every app server), else in each process
+        "CACHE_TYPE": "RedisCache" if redis_url else "SimpleCache",
+        "CACHE_REDIS_URL": redis_url,
+        "CACHE_KEY_PREFIX": "participation:figures:",
+        "CACHE_DEFAULT_TIMEOUT": _int("FIGURES_CACHE_SECONDS", 300),
         # Mail: SMTP when MAIL_SERVER is set, otherwise .eml files in instance/outbox/
         "MAIL_SERVER": os.environ.get("MAIL_SERVER"),
         "MAIL_PORT": _int("MAIL_PORT", 587),

@@ -29,12 +29,13 @@ def create_app(config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from . import errors, i18n, logs, security, templating
-    from .extensions import csrf, db, limiter, login_manager, migrate
+    from .extensions import cache, csrf, db, limiter, login_manager, migrate
 
     logs.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
+    cache.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     i18n.init_app(app)

@@ -1,6 +1,7 @@
 """Flask extensions, created unbound and bound to the app in ``create_app``."""
 
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -29,4 +30,6 @@ migrate = Migrate()
 login_manager = LoginManager()
 babel = Babel()
 csrf = CSRFProtect()
+# Costly figures computed again at most every few minutes (config: CACHE_*)
+cache = Cache()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

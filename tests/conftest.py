@@ -69,6 +69,10 @@ def make_config(database_url: str, tmp_path, **overrides) -> dict:
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Figures computed afresh on each request, as the tests change the data between two;
+        # tests/opendata/test_figures_cache.py keeps them, in Redis and in the process.
+        "CACHE_TYPE": "NullCache",
+        "CACHE_NO_NULL_WARNING": True,
         "MAIL_SERVER": None,
         "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
         "SERVER_NAME": "localhost",

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from .. import ROOT
-from ..extensions import db
+from ..extensions import cache, db
 from ..masterplan.services import MasterplanFilters, PillarProgress, pillar_counts
 from ..models import Deliberation, Pillar, Proposal
 from ..proposals.state import KEPT_STATUSES
@@ -33,21 +33,28 @@ def pillars_with_progress() -> list[PillarProgress]:
 
 def key_figures(progress: list[PillarProgress]) -> KeyFigures:
     """Public proposals and their supports (online and on paper), framework deliberations: one
-    query."""
-    deliberations = select(func.count(Deliberation.id)).scalar_subquery()
-    proposals, supports, deliberations = db.session.execute(
-        select(
-            func.count(Proposal.id),
-            func.coalesce(func.sum(Proposal.support_count + Proposal.paper_support_count), 0),
-            deliberations,
-        ).where(Proposal.is_visible)
-    ).one()
+    query, at most every ``CACHE_DEFAULT_TIMEOUT`` seconds."""
+    proposals, supports, deliberations = _counts()
     return KeyFigures(
         proposals=proposals,
         supports=supports,
         deliberations=deliberations,
         done=sum(p.done for p in progress),
     )
+
+
+@cache.memoize()
+def _counts() -> tuple[int, int, int]:
+    """It reads every public proposal (26 ms at Madrid's scale, on the most visited page)."""
+    deliberations = select(func.count(Deliberation.id)).scalar_subquery()
+    row = db.session.execute(
+        select(
+            func.count(Proposal.id),
+            func.coalesce(func.sum(Proposal.support_count + Proposal.paper_support_count), 0),
+            deliberations,
+        ).where(Proposal.is_visible)
+    ).one()
+    return tuple(int(value) for value in row)
 
 
 def latest_kept() -> list[Proposal]:

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from sqlalchemy import and_, distinct, func, or_, select, union
 from sqlalchemy.orm import aliased
 
-from ..extensions import db
+from ..extensions import cache, db
 from ..masterplan.services import PillarProgress
 from ..models import (
     Action,
@@ -38,7 +38,11 @@ from ..models import (
 
 def public_proposal_filter(round_: Round):
     """Proposals of ``round_`` that the public sees (``Proposal.is_visible``)."""
-    return and_(Proposal.round_id == round_.id, Proposal.is_visible)
+    return _visible_in(round_.id)
+
+
+def _visible_in(round_id: int):
+    return and_(Proposal.round_id == round_id, Proposal.is_visible)
 
 
 def as_day(value) -> date:
@@ -135,14 +139,14 @@ def _monday(day: date) -> date:
 
 
 def round_statistics(round_: Round) -> Statistics:
-    """Every public figure of a round, in six queries whatever its size.
+    """Every public figure of a round, in six queries whatever its size, of which the four that
+    read every proposal, comment and support of the round are kept for
+    ``CACHE_DEFAULT_TIMEOUT`` (``_groups_of``, ``_contributors_of``).
 
     The one computation behind the statistics page and ``/api/v1/rounds/<slug>/statistics``:
     public proposals only (``Proposal.is_visible``), published comments on them
     (``Comment.is_published``), counts of supports, never who supported.
     """
-    visible = public_proposal_filter(round_)
-
     pillars = db.session.execute(
         select(Pillar, round_pillars.c.round_id)
         .outerjoin(
@@ -160,30 +164,11 @@ def round_statistics(round_: Round) -> Statistics:
     by_neighbourhood = {n.id: Figures(neighbourhood=n) for n in neighbourhoods}
     by_neighbourhood[None] = Figures()
 
-    proposal_groups = db.session.execute(
-        select(
-            Proposal.pillar_id,
-            Proposal.neighbourhood_id,
-            Proposal.origin,
-            func.count(Proposal.id),
-            func.coalesce(func.sum(Proposal.support_count), 0),
-            func.coalesce(func.sum(Proposal.paper_support_count), 0),
-        )
-        .where(visible)
-        .group_by(Proposal.pillar_id, Proposal.neighbourhood_id, Proposal.origin)
-    ).all()
+    proposal_groups, comment_groups = _groups_of(round_.id)
     for pillar_id, neighbourhood_id, origin, count, online, paper in proposal_groups:
         for figures in (totals, by_pillar[pillar_id], by_neighbourhood[neighbourhood_id]):
             figures.add_proposals(origin, count, int(online), int(paper))
 
-    comment_groups = db.session.execute(
-        select(
-            Proposal.pillar_id, Proposal.neighbourhood_id, Comment.origin, func.count(Comment.id)
-        )
-        .join(Proposal, Comment.proposal_id == Proposal.id)
-        .where(visible, Comment.is_published)
-        .group_by(Proposal.pillar_id, Proposal.neighbourhood_id, Comment.origin)
-    ).all()
     for pillar_id, neighbourhood_id, origin, count in comment_groups:
         for figures in (totals, by_pillar[pillar_id], by_neighbourhood[neighbourhood_id]):
             figures.add_comments(origin, count)
@@ -201,9 +186,45 @@ def round_statistics(round_: Round) -> Statistics:
     )
 
 
+@cache.memoize()
+def _groups_of(round_id: int) -> tuple[list[tuple], list[tuple]]:
+    """Public proposals (with their supports) and published comments, counted by pillar,
+    neighbourhood and origin: two grouped queries, the second over every comment of the round,
+    hence kept for ``CACHE_DEFAULT_TIMEOUT``."""
+    visible = _visible_in(round_id)
+    proposal_groups = db.session.execute(
+        select(
+            Proposal.pillar_id,
+            Proposal.neighbourhood_id,
+            Proposal.origin,
+            func.count(Proposal.id),
+            func.coalesce(func.sum(Proposal.support_count), 0),
+            func.coalesce(func.sum(Proposal.paper_support_count), 0),
+        )
+        .where(visible)
+        .group_by(Proposal.pillar_id, Proposal.neighbourhood_id, Proposal.origin)
+    ).all()
+    comment_groups = db.session.execute(
+        select(
+            Proposal.pillar_id, Proposal.neighbourhood_id, Comment.origin, func.count(Comment.id)
+        )
+        .join(Proposal, Comment.proposal_id == Proposal.id)
+        .where(visible, Comment.is_published)
+        .group_by(Proposal.pillar_id, Proposal.neighbourhood_id, Comment.origin)
+    ).all()
+    return [tuple(row) for row in proposal_groups], [tuple(row) for row in comment_groups]
+
+
 def _contributors(round_: Round) -> Contributors:
-    """Distinct people, counted once however many ways they took part: one query."""
-    visible = public_proposal_filter(round_)
+    return _contributors_of(round_.id)
+
+
+@cache.memoize()
+def _contributors_of(round_id: int) -> Contributors:
+    """Distinct people, counted once however many ways they took part: one query, which reads
+    every support of the round (1.7 seconds at Madrid's scale), hence kept for
+    ``CACHE_DEFAULT_TIMEOUT``."""
+    visible = _visible_in(round_id)
     authors = select(Proposal.author_id.label("user_id")).where(
         visible, Proposal.author_id.is_not(None)
     )
@@ -229,9 +250,9 @@ def _contributors(round_: Round) -> Contributors:
             distinct_count(authors),
             distinct_count(commenters),
             distinct_count(supporters),
-            select(func.count(Workshop.id)).where(Workshop.round_id == round_.id).scalar_subquery(),
+            select(func.count(Workshop.id)).where(Workshop.round_id == round_id).scalar_subquery(),
             select(func.coalesce(func.sum(Workshop.attendance), 0))
-            .where(Workshop.round_id == round_.id)
+            .where(Workshop.round_id == round_id)
             .scalar_subquery(),
         )
     ).one()
@@ -239,13 +260,19 @@ def _contributors(round_: Round) -> Contributors:
 
 
 def weekly_activity(round_: Round) -> list[Week]:
+    return _weekly_activity_of(round_.id)
+
+
+@cache.memoize()
+def _weekly_activity_of(round_id: int) -> list[Week]:
     """Public proposals and supports per week (Monday to Sunday, UTC days), gaps filled with
-    zeros: three queries.
+    zeros: three queries, which read every support of the round, hence kept for
+    ``CACHE_DEFAULT_TIMEOUT``.
 
     Grouped by day in SQL (portable between SQLite and PostgreSQL), then by week here: a round
     has at most a few hundred days, whatever its number of rows.
     """
-    visible = public_proposal_filter(round_)
+    visible = _visible_in(round_id)
     appeared = func.coalesce(Proposal.published_at, Proposal.created_at)
     proposals = db.session.execute(
         select(func.date(appeared), func.count(Proposal.id))
