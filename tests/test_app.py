@@ -41,3 +41,16 @@ def test_times_are_shown_in_paris_time_as_flask_babel_would(app):
                 for fmt in ("short", "medium", "long"):
                     assert localdatetime(value, fmt) == flask_babel.format_datetime(value, fmt)
             assert localdatetime(None) == ""
+
+
+def test_templates_follow_a_forced_language_within_a_request(app):
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    template = "{{ _('Home') }} · {{ ngettext('%(num)d comment', '%(num)d comments', 2) }}"
+    with app.test_request_context(headers={"Accept-Language": "fr"}):
+        assert render_template_string(template) == "Accueil · 2 commentaires"
+        # A mail in its reader's language, in the middle of a French request.
+        with force_locale("en"):
+            assert render_template_string(template) == "Home · 2 comments"
+        assert render_template_string(template) == "Accueil · 2 commentaires"

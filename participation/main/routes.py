@@ -32,7 +32,7 @@ def set_language():
     # A visitor's choice changes only their own session, so their pages carry no CSRF token
     # and caches may share them; a signed-in person's choice is saved to the account, and that
     # needs the token.
-    if current_user.is_authenticated:
+    if current_user.is_authenticated and current_app.config.get("WTF_CSRF_ENABLED", True):
         csrf.protect()
     locale = request.form.get("locale", "")
     if locale not in current_app.config["LANGUAGES"]:
