@@ -29,7 +29,9 @@ SEARCH = "vélo"
 class Page:
     name: str
     url: str
-    as_moderator: bool = False
+    # Fetched with the session cookie of the generated "moderator" or of a "resident"; None: a
+    # visitor.
+    as_person: str | None = None
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,12 @@ def pages(db) -> list[Page]:
         Page("masterplan", "/masterplan/"),
         Page("statistics", f"{base}/statistics"),
         Page("API, proposals", f"/api/v1/proposals?round={round_.slug}"),
-        Page("moderator home", "/moderation/", as_moderator=True),
+        Page("moderator home", "/moderation/", as_person="moderator"),
+        # What a signed-in resident is shown: their supports marked, the forms with a token.
+        Page("proposals, most supported, signed in", listing, as_person="resident"),
+        Page(
+            "proposal with 1,000 comments, signed in", f"{listing}{busiest}", as_person="resident"
+        ),
     ]
 
 
@@ -123,16 +130,33 @@ def prepare(app, db, settings: Settings) -> dict:
     return data
 
 
-def moderator_session(app, db) -> tuple[int, dict]:
-    """The session cookie's content of the generated moderator, as after signing in."""
-    from ..accounts import sessions
-    from ..models import User
+def person_sessions(db) -> dict[str, tuple[int, dict]]:
+    """The id and the session cookie's content of each person the pages are fetched as: the
+    generated moderator, and a confirmed resident who is not blocked."""
+    from ..models import Role, User
 
     moderator = db.session.scalar(select(User).where(User.email == MODERATOR_EMAIL))
-    # A session kept on the server, as signing in opens one.
-    token = sessions.start(moderator, "benchmark")
+    resident = db.session.scalar(
+        select(User)
+        .where(
+            User.role == Role.RESIDENT,
+            User.email_confirmed_at.is_not(None),
+            User.blocked_at.is_(None),
+            User.erased_at.is_(None),
+        )
+        .order_by(User.id)
+        .limit(1)
+    )
+    return {"moderator": _session(db, moderator), "resident": _session(db, resident)}
+
+
+def _session(db, user) -> tuple[int, dict]:
+    """A session kept on the server, as signing in opens one, and its cookie's content."""
+    from ..accounts import sessions
+
+    token = sessions.start(user, "benchmark")
     db.session.commit()
-    return moderator.id, {
+    return user.id, {
         "_user_id": token,
         # Not fresh: a session seen from another address is marked so by Flask-Login, which
         # would then rewrite the cookie on every answer.
@@ -142,13 +166,16 @@ def moderator_session(app, db) -> tuple[int, dict]:
     }
 
 
-def count_queries(app, db, pages_: list[Page], session: dict, runs: int = 3) -> dict[str, dict]:
+def count_queries(
+    app, db, pages_: list[Page], sessions: dict[str, dict], runs: int = 3
+) -> dict[str, dict]:
     """Each page through the test client, after a first visit: its status, its SQL queries, and
     where its time goes (the run of median time: in all, and waiting for the database)."""
-    client = app.test_client()
-    signed_in = app.test_client()
-    with signed_in.session_transaction() as cookie:
-        cookie.update(session)
+    clients = {None: app.test_client()}
+    for person, session in sessions.items():
+        clients[person] = app.test_client()
+        with clients[person].session_transaction() as cookie:
+            cookie.update(session)
     sql_seconds = []
 
     def before(conn, *_args):
@@ -161,7 +188,7 @@ def count_queries(app, db, pages_: list[Page], session: dict, runs: int = 3) -> 
         engine = db.engine
     found = {}
     for page in pages_:
-        visitor = signed_in if page.as_moderator else client
+        visitor = clients[page.as_person]
         with app.app_context():
             visitor.get(page.url)
         measured = []
@@ -195,7 +222,9 @@ def session_cookie(secret_key: str, session: dict) -> str:
     return f"{app.config['SESSION_COOKIE_NAME']}={serializer.dumps(session)}"
 
 
-def measure(settings: Settings, pages_: list[Page], session: dict) -> dict[str, list[dict]]:
+def measure(
+    settings: Settings, pages_: list[Page], sessions: dict[str, dict]
+) -> dict[str, list[dict]]:
     """Every page through gunicorn in the production configuration, at each connection count."""
     secret_key = secrets.token_urlsafe(32)
     environment = {
@@ -212,13 +241,13 @@ def measure(settings: Settings, pages_: list[Page], session: dict) -> dict[str, 
         # One address sends every request: the limits would answer 429 after a few.
         RATELIMIT_ENABLED="false",
     )
-    cookie = session_cookie(secret_key, session)
+    cookies = {person: session_cookie(secret_key, s) for person, s in sessions.items()}
     server = settings.server
     RESULTS.mkdir(exist_ok=True)
     results = {}
     with serve(server, environment, RESULTS / "gunicorn.log"):
         for page in pages_:
-            page_cookie = cookie if page.as_moderator else None
+            page_cookie = cookies.get(page.as_person)
             # Warm every worker (templates compiled, connections open) and check the answer.
             for _ in range(2 * server.workers):
                 status = fetch(server.base_url + page.url, page_cookie)
@@ -450,11 +479,12 @@ def main(argv: list[str]) -> int:
         database = database_description(db)
         data.update(inventory(db))
         pages_ = pages(db)
-        moderator_id, session = moderator_session(app, db)
+        people = person_sessions(db)
         db.session.remove()
-    data["moderator_id"] = moderator_id
+    data.update({f"{person}_id": user_id for person, (user_id, _s) in people.items()})
+    sessions = {person: session for person, (_id, session) in people.items()}
     progress("Counting each page's queries through the test client…")
-    queries = count_queries(app, db, pages_, session)
+    queries = count_queries(app, db, pages_, sessions)
     with app.app_context():
         db.engine.dispose()
     broken = {name: q["status"] for name, q in queries.items() if q["status"] != 200}
@@ -466,7 +496,7 @@ def main(argv: list[str]) -> int:
     )
     loads_before = [round(n, 2) for n in os.getloadavg()]
     try:
-        loads = measure(settings, pages_, session)
+        loads = measure(settings, pages_, sessions)
     except PageFailed as error:
         print(error, file=sys.stderr)
         return 1

@@ -20,7 +20,7 @@
     var token = form.querySelector("input[name=csrf_token]");
     if (token) { data.append("csrf_token", token.value); }
     fetch(section.dataset.previewUrl, {
-      method: "POST", body: data, credentials: "same-origin",
+      method: "POST", body: data, credentials: "same-origin", redirect: "error",
       headers: { "Accept": "application/json", "X-CSRFToken": token ? token.value : "" }
     })
       .then(function (response) { return response.ok ? response.json() : null; })

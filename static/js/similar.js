@@ -1,5 +1,5 @@
-// While a resident types a proposal's title, show the proposals it may repeat. Without
-// JavaScript, the form's check step shows them after the first submission.
+// While a resident types a proposal's title (or a facilitator a card's), show the proposals it
+// may repeat. Without JavaScript, the form's check step shows them after the first submission.
 (function () {
   "use strict";
 
@@ -15,7 +15,9 @@
     asked = text;
     if (text.length < 3) { region.innerHTML = ""; return; }
     var url = region.getAttribute("data-similar-url") + "?title=" + encodeURIComponent(text);
-    fetch(url, { credentials: "same-origin" })
+    // A session that ended is answered with a redirect to the sign-in page: not followed, or
+    // that page would open a new session and its token would refuse the form being typed.
+    fetch(url, { credentials: "same-origin", redirect: "error" })
       .then(function (response) { return response.ok ? response.text() : ""; })
       .then(function (html) {
         // A slower answer to an older title does not replace the newer one.

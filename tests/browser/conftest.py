@@ -55,6 +55,7 @@ def sign_in(page, email: str, password: str = TEST_PASSWORD) -> None:
 
 def fits(page) -> None:
     """Nothing on the page scrolls sideways (a phone's screen is as wide as the page)."""
+    page.wait_for_load_state()
     scroll, client = page.evaluate(
         "() => [document.scrollingElement.scrollWidth, document.scrollingElement.clientWidth]"
     )
@@ -72,11 +73,14 @@ def checked(page) -> None:
 def by_menu(page, href: str) -> None:
     """Follow the main menu's link to ``href``, unfolding the menu first where it is folded
     (phones)."""
-    menu = page.locator("header nav").first
+    from playwright.sync_api import expect
+
+    page.wait_for_load_state()
     link = page.locator(f"header nav a[href='{href}']").first
-    fold = menu.locator("details > summary")
-    if not link.is_visible() and fold.count() and fold.first.is_visible():
-        fold.first.click()
+    fold = page.locator("header nav details > summary").first
+    if fold.is_visible() and not link.is_visible():
+        fold.click()
+        expect(link).to_be_visible()
     link.click()
 
 

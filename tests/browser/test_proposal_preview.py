@@ -7,8 +7,7 @@ from playwright.sync_api import expect
 from participation.extensions import db
 
 from .axe import assert_accessible
-from .conftest import DESKTOP, PHONE
-from .test_finding_ones_way import sign_in
+from .conftest import DESKTOP, PHONE, signed_in
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +24,7 @@ def test_the_preview_follows_the_typing(
     open_page, app, live_server, create_user, new_proposal, viewport
 ):
     page = open_page(viewport=viewport)
-    sign_in(page, app, live_server, create_user())
+    signed_in(page, app, live_server, create_user())
     page.goto(new_proposal)
     preview = page.locator("#preview")
     expect(preview).to_be_hidden()
@@ -40,7 +39,7 @@ def test_the_preview_button_works_without_script(
     open_page, app, live_server, create_user, new_proposal, viewport
 ):
     page = open_page(viewport=viewport, java_script_enabled=False)
-    sign_in(page, app, live_server, create_user())
+    signed_in(page, app, live_server, create_user())
     page.goto(new_proposal)
     page.locator("#title").fill("Des arceaux à vélos")
     page.locator("#body").fill("Des arceaux **solides** devant la médiathèque.")

@@ -4,6 +4,7 @@ workshop page passes axe-core (WCAG 2.1 AA)."""
 import io
 import re
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -84,7 +85,8 @@ def sign_in_with_keyboard(page, email: str, next_url: str) -> None:
     page.keyboard.press("Tab")
     page.keyboard.type(TEST_PASSWORD)
     page.keyboard.press("Enter")
-    page.wait_for_url(f"**{next_url}")
+    # Arrived: the path itself, not the sign-in page whose address ends with it (?next=…).
+    page.wait_for_url(lambda address: urlsplit(address).path == next_url.split("?")[0])
 
 
 def type_card(page, pillar_key: str, title: str, body: str, *, submit: str = "ctrl+enter"):
@@ -197,6 +199,24 @@ def test_facilitator_types_ten_cards_and_a_vote_sheet_with_the_keyboard(
     db.session.expire_all()
     benches = db.session.get(Proposal, setting["benches"].id)
     assert (benches.support_count, benches.paper_support_count) == (0, 13)
+
+
+@WIDTHS
+def test_similar_proposals_show_while_the_cards_title_is_typed(
+    open_page, app, live_server, setting, viewport
+):
+    page = open_page(viewport=viewport)
+    signed_in(page, app, live_server, setting["facilitator"])
+    page.goto(url(setting, "entry"))
+    page.wait_for_load_state()
+    page.locator("#title").press_sequentially("Des bancs au parc", delay=20)
+    live = page.locator("#similar-live")
+    expect(live).to_have_attribute("aria-live", "polite")
+    expect(live.get_by_role("link", name="Des bancs au parc de la Loisne")).to_be_visible()
+    expect(live).not_to_contain_text("Un marché de producteurs")
+    checked(page)
+    # The typing goes on where it was: nothing took the focus away.
+    expect(page.locator("#title")).to_be_focused()
 
 
 def test_signed_out_mid_card_the_card_comes_back_after_signing_in(page, app, live_server, setting):
