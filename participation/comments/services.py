@@ -19,6 +19,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import and_, delete, exists, func, or_, select, update
 from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
+from werkzeug.local import LocalProxy
 
 from ..errors import NotAllowed
 from ..extensions import db
@@ -257,6 +258,10 @@ def comment_thread(proposal: Proposal, page: int, viewer: User | None) -> Thread
     A fixed number of queries whatever the size of the discussion: the count and the page (with
     authors), the replies of the whole page (with authors), the viewer's reports on them.
     """
+    # The person behind Flask-Login's proxy: the page asks the rules about them a few times per
+    # comment, and each look through the proxy costs as much as the rule.
+    if isinstance(viewer, LocalProxy):
+        viewer = viewer._get_current_object()
     shows_hidden = rules.can_see_hidden(viewer)
     top_level = _moderator_top_level if shows_hidden else _public_top_level
     query = (
