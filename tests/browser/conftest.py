@@ -198,6 +198,17 @@ def open_page(browser, live_server):
 
 
 @pytest.fixture
+def site(app):
+    """The city as a visitor finds it: the 2018 history and the sample consultation."""
+    from participation.history.sample import load_sample_content
+    from participation.history.services import import_smart_days_2018
+
+    import_smart_days_2018()
+    load_sample_content()
+    db.session.commit()
+
+
+@pytest.fixture
 def page(open_page):
     """A desktop-sized page, in French (Accept-Language fr-FR)."""
     return open_page()

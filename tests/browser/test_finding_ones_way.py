@@ -9,21 +9,12 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from participation.extensions import db
-from participation.history.sample import load_sample_content
-from participation.history.services import import_smart_days_2018
 from participation.models import Action, Pillar, Role
 
 from .axe import assert_accessible
 from .conftest import DESKTOP, PHONE, fits, signed_in
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def site(app):
-    import_smart_days_2018()
-    load_sample_content()
-    db.session.commit()
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "375"])

@@ -14,20 +14,11 @@ import pytest
 from playwright.sync_api import expect
 
 from participation.extensions import db
-from participation.history.sample import load_sample_content
-from participation.history.services import import_smart_days_2018
 from participation.models import Deliberation, Proposal
 
 from .conftest import PHONE, WIDTHS, by_menu, checked
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def site(app):
-    import_smart_days_2018()
-    load_sample_content()
-    db.session.commit()
 
 
 @WIDTHS

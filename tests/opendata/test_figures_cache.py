@@ -3,7 +3,6 @@ are computed once, then read from the cache until it expires: in Redis (the mach
 production) and in the process (development without Redis). Counts that are not costly stay live.
 """
 
-import os
 import re
 import uuid
 from contextlib import contextmanager
@@ -14,16 +13,11 @@ from sqlalchemy import event
 
 from participation.extensions import cache, db
 from tests.conftest import QueryCounter
+from tests.deploy.conftest import REDIS_URL as DEPLOY_REDIS_URL
+from tests.deploy.conftest import _redis_available
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379/11"
-
-
-def _redis_available() -> bool:
-    try:
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping())
-    except redis.RedisError:
-        return False
-
+# The same server as the deployment tests, another database: they empty theirs.
+REDIS_URL = DEPLOY_REDIS_URL.rsplit("/", 1)[0] + "/11"
 
 STORES = [
     pytest.param(
