@@ -132,19 +132,20 @@ def prepare(app, db, settings: Settings) -> dict:
 
 def person_sessions(db) -> dict[str, tuple[int, dict]]:
     """The id and the session cookie's content of each person the pages are fetched as: the
-    generated moderator, and a confirmed resident who is not blocked."""
-    from ..models import Role, User
+    generated moderator, and a resident who supports proposals (the generator's supporters are
+    residents), confirmed and not blocked."""
+    from ..models import Support, User
 
     moderator = db.session.scalar(select(User).where(User.email == MODERATOR_EMAIL))
     resident = db.session.scalar(
         select(User)
+        .join(Support, Support.user_id == User.id)
         .where(
-            User.role == Role.RESIDENT,
             User.email_confirmed_at.is_not(None),
             User.blocked_at.is_(None),
             User.erased_at.is_(None),
         )
-        .order_by(User.id)
+        .order_by(Support.id)
         .limit(1)
     )
     return {"moderator": _session(db, moderator), "resident": _session(db, resident)}
