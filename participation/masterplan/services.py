@@ -20,7 +20,6 @@ from ..models import (
     Pillar,
     ProgressNote,
     Proposal,
-    utcnow,
 )
 
 CITY_NAME = "Ville de Béthune"
@@ -185,13 +184,14 @@ def proposal_codes(deliberation_ids: list[int]) -> dict[int, list[str]]:
 
 
 def last_updated():
-    """When the masterplan last changed: its latest action change or progress note."""
+    """When the masterplan last changed: its latest action change or progress note (None while
+    it has neither: not the moment the page is read, which would change the page's ETag)."""
     action = db.session.scalar(select(func.max(Action.updated_at)).where(Action.is_published))
     note = db.session.scalar(
         select(func.max(ProgressNote.created_at)).join(Action).where(Action.is_published)
     )
     moments = [m for m in (action, note) if m is not None]
-    return max(moments) if moments else utcnow()
+    return max(moments) if moments else None
 
 
 def get_action_or_404(action_id: int) -> Action:

@@ -53,7 +53,9 @@ class Visitor:
     def csrf_token(self, url: str) -> str:
         page = self.request("GET", url)
         assert page.status_code == 200, page.text[:2000]
-        return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page.text).group(
+            1
+        )
 
 
 def signed_cookie(app, user: User) -> str:
