@@ -40,6 +40,7 @@ def statistics(round_):
         "opendata/statistics.html",
         round=round_,
         statistics=figures,
+        refresh_minutes=services.refresh_minutes(),
         charts=charts.statistics_charts(figures, weeks),
     )
 

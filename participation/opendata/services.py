@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask import current_app
 from sqlalchemy import and_, distinct, func, or_, select, union
 from sqlalchemy.orm import aliased
 
@@ -39,6 +40,13 @@ from ..models import (
 def public_proposal_filter(round_: Round):
     """Proposals of ``round_`` that the public sees (``Proposal.is_visible``)."""
     return _visible_in(round_.id)
+
+
+def refresh_minutes() -> int:
+    """How often the cached figures are counted again, in whole minutes (0: never kept)."""
+    if current_app.config["CACHE_TYPE"] == "NullCache":
+        return 0
+    return -(-current_app.config["CACHE_DEFAULT_TIMEOUT"] // 60)
 
 
 def _visible_in(round_id: int):
