@@ -115,6 +115,10 @@ def load_config() -> dict:
         "SESSION_IDLE_MINUTES": _int("SESSION_IDLE_MINUTES", 12 * 60),
         "SESSION_MAX_DAYS": session_max_days,
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * session_max_days,
+        # The cookie is sent back only when the session changes. Sent with every answer, a page
+        # fetched in the background would send back the session as it was when it started, and
+        # arriving after a form's answer it would undo what the form stored.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         # A CSRF token tied to the session, not to a clock: a long form never expires mid-typing.
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_SSL_STRICT": production,

@@ -228,6 +228,23 @@ def test_last_seen_is_written_at_most_once_a_minute(app, create_user):
     assert db.session.scalar(select(UserSession.last_seen_at)) > recent
 
 
+def test_a_request_that_changes_nothing_sends_no_cookie_back(app, create_user, create_round):
+    """A page fetched in the background (similar proposals while a card is typed) must not send
+    back the session as it was when it started: arriving after the form's answer, that copy would
+    undo what the form stored (the "card saved" notice, the pillar to offer next)."""
+    round_ = create_round("Béthune à 2032")
+    client = sign_in_form(app.test_client(), create_user())
+    client.get("/account")  # the first form page stores the CSRF token: a change, sent once
+    for path in ("/", "/account", f"/rounds/{round_.slug}/proposals/similar?title=Navettes"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers.getlist("Set-Cookie") == [], path
+    # A change is still sent, with the session's absolute limit as the cookie's.
+    response = client.post("/language", data={"locale": "en", "next": "/"})
+    (cookie,) = response.headers.getlist("Set-Cookie")
+    assert cookie.startswith(app.config["SESSION_COOKIE_NAME"] + "=") and "Expires=" in cookie
+
+
 @pytest.mark.parametrize(
     ("agent", "label"),
     [
