@@ -42,11 +42,16 @@ def new_comment_form() -> CommentForm:
     return _own_ids(CommentForm(formdata=None), "comment")
 
 
-def reply_form(parent) -> CommentForm:
-    """The empty reply form under the comment ``parent``."""
-    form = CommentForm(formdata=None, parent_id=parent.id)
+# The ids of the one reply form a proposal page holds, in a <template>: reply.js gives each copy
+# the ids of the comment it answers (``reply-<id>-…``).
+REPLY_TEMPLATE_PREFIX = "reply-template"
+
+
+def reply_form(parent=None) -> CommentForm:
+    """The empty reply form to the comment ``parent``; without it, the page's template of one."""
+    form = CommentForm(formdata=None, parent_id=parent.id if parent else None)
     form.body.label.text = _l("Your reply")
-    return _own_ids(form, f"reply-{parent.id}")
+    return _own_ids(form, f"reply-{parent.id}" if parent else REPLY_TEMPLATE_PREFIX)
 
 
 class ReportForm(Form):

@@ -87,6 +87,20 @@ def create(proposal):
     ), form_status(form, problem=problem)
 
 
+@bp.get("/comments/<int:comment_id>/reply")
+@guard(rules.can_reply, load=_comment)
+def reply(comment):
+    """The reply form on a page of its own: where a comment's "Reply" leads without JavaScript
+    (with it, reply.js opens the form under the comment)."""
+    return render_template(
+        "comments/form_page.html",
+        proposal=comment.proposal,
+        form=reply_form(comment),
+        parent=comment,
+        problem=None,
+    )
+
+
 @bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
 @guard(rules.can_open_edit, load=_comment)
 @_limited

@@ -90,14 +90,23 @@ def comment_and_reply(page) -> None:
     assert urlsplit(page.url).fragment == comment_id
     checked(page)
 
-    reply_box = comment.locator("details.comment__reply")
-    reply_box.locator("summary").click()
-    expect(reply_box).to_have_attribute("open", "")
-    reply_field = reply_box.locator(f"#reply-{comment_id.removeprefix('comment-')}-body")
-    expect(reply_field).to_be_visible()
+    # "Répondre" opens the reply form under the comment, its field focused; "Annuler" closes it
+    # and goes back to "Répondre"; opened again, it is sent.
+    number = comment_id.removeprefix("comment-")
+    reply_link = comment.locator(f"a[data-reply-to='{number}']")
+    reply_link.click()
+    reply_box = comment.locator(f"#reply-{number}-form")
+    reply_field = reply_box.locator(f"#reply-{number}-body")
+    expect(reply_field).to_be_focused()
+    expect(reply_link).to_have_attribute("aria-expanded", "true")
     checked(page)
-    reply_field.fill("Je précise : à l'abri de la pluie.")
-    submit(reply_box.locator("form"))
+    reply_box.locator("[data-reply-cancel]").click()
+    expect(reply_box).to_have_count(0)
+    expect(reply_link).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(reply_field).to_be_focused()
+    page.keyboard.type("Je précise : à l'abri de la pluie.")
+    submit(reply_box)
     expect(page.locator(".flash--success")).to_be_visible()
 
     # Under the comment, in the list of its replies.
@@ -194,6 +203,34 @@ def test_support_from_the_similar_list_works_without_javascript(open_page, open_
     expect(page.locator(".flash--success")).to_be_visible()
     expect(page.locator("#support [data-online-count]")).to_have_text(re.compile(r"\b1\b"))
     expect(page.locator("#support form[action$='/unsupport']")).to_be_visible()
+
+
+def test_a_reply_works_without_javascript(open_page, open_round, create_user):
+    round_, existing = open_round
+    create_user(email="ines@example.org")
+    page = open_page(java_script_enabled=False)
+    sign_in(page, "ines@example.org")
+    page.goto(proposal_path(existing))
+    form = page.locator("form.comment-form")
+    form.locator("#comment-body").fill("Oui, et avec des arceaux pour les vélos cargo.")
+    submit(form)
+    comment = page.locator("article.comment").filter(has_text="vélos cargo")
+    # "Répondre" is a link to a page of its own, that quotes the comment answered.
+    comment.get_by_role("link", name="Répondre").click()
+    expect(page.locator("h1")).to_have_text("Répondre à un commentaire")
+    expect(page.locator("figure.quoted")).to_contain_text("vélos cargo")
+    reply_page = page.url
+    page.get_by_label("Votre réponse").fill("Je précise : à l'abri de la pluie.")
+    submit(page.locator("main form"))
+    expect(page.locator(".flash--success")).to_be_visible()
+    expect(page).to_have_url(re.compile(re.escape(proposal_path(existing)) + r"#comment-\d+$"))
+    reply = page.locator(".comment-list--replies article.comment--reply")
+    expect(reply).to_contain_text("à l'abri de la pluie")
+    # The reply page passes axe (which runs as a script: in a page that has them).
+    page = open_page()
+    sign_in(page, "ines@example.org")
+    page.goto(reply_page)
+    checked(page)
 
 
 def test_residents_words_keep_their_language_on_an_english_page(open_page, open_round):

@@ -21,6 +21,10 @@ def comments_on(proposal) -> list[Comment]:
     return list(db.session.scalars(select(Comment).where(Comment.proposal_id == proposal.id)))
 
 
+def proposal_url_of(proposal) -> str:
+    return f"/rounds/{proposal.round.slug}/proposals/{proposal.number}"
+
+
 def post_comment(client, proposal, body="Bonne idée, et des bancs aussi.", **data):
     return client.post(f"/proposals/{proposal.id}/comments", data={"body": body, **data})
 
@@ -52,6 +56,38 @@ def test_resident_replies(client, sign_in, proposal, resident, create_comment):
     assert response.status_code == 302
     reply = next(c for c in comments_on(proposal) if c.id != top.id)
     assert reply.parent_id == top.id and response.location.endswith(f"#comment-{reply.id}")
+
+
+def test_without_javascript_reply_opens_a_page_of_its_own(
+    client, sign_in, proposal, resident, create_comment
+):
+    top = create_comment(proposal, body="Des bancs à l'ombre, surtout.")
+    sign_in(resident)
+    page = client.get(proposal_url_of(proposal))
+    link = f'href="/comments/{top.id}/reply"'
+    assert link in page.text and page.text.count('name="parent_id"') == 1  # the template's only
+    response = client.get(f"/comments/{top.id}/reply")
+    assert response.status_code == 200
+    assert "<p>Des bancs à l'ombre, surtout.</p>" in response.text  # the comment answered
+    assert f'name="parent_id" value="{top.id}"' in response.text
+    assert f'id="reply-{top.id}-body"' in response.text
+    sent = post_comment(client, proposal, "Je suis d'accord.", parent_id=str(top.id))
+    assert sent.status_code == 302
+    assert [c.parent_id for c in comments_on(proposal) if c.id != top.id] == [top.id]
+
+
+def test_no_reply_page_for_a_visitor_a_reply_or_a_hidden_comment(
+    client, sign_in, proposal, resident, create_comment
+):
+    top = create_comment(proposal)
+    response = client.get(f"/comments/{top.id}/reply")
+    assert response.status_code == 302 and response.location.startswith("/sign-in?next=")
+    sign_in(resident)
+    reply = create_comment(proposal, parent=top)
+    hidden = create_comment(proposal, hidden_at=utcnow(), hidden_reason="moderation")
+    for refused in (reply, hidden):
+        assert client.get(f"/comments/{refused.id}/reply").status_code in (403, 404, 409)
+    assert client.get("/comments/999999/reply").status_code == 404
 
 
 def test_reply_to_a_vanished_comment_keeps_the_text(client, sign_in, proposal, resident):
@@ -303,10 +339,12 @@ def test_section_shows_authors_dates_and_actions(
     assert f'href="/comments/{theirs.id}/report"' in section
     assert f'href="/comments/{mine.id}/report"' not in section
     assert f'href="/comments/{theirs.id}/edit"' not in section
-    assert section.count("<details") >= 4 and "Reply" in section
-    # Labels point at unique fields.
+    # Every comment shown can be answered: a link each, one reply form for them all.
+    replies = re.findall(r'href="/comments/(\d+)/reply"', section)
+    assert len(replies) == 4 and section.count('name="parent_id"') == 1
+    # Labels point at unique fields: the comment form's and the reply form's template.
     ids = re.findall(r'<textarea[^>]* id="([^"]+)"', section)
-    assert len(ids) == len(set(ids)) == 5
+    assert len(ids) == len(set(ids)) == 2
     for field_id in ids:
         assert f'<label for="{field_id}">' in section
 

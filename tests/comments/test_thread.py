@@ -77,14 +77,19 @@ def test_deleted_comment_with_replies_reads_comment_deleted(
 
 
 def test_section_outline_and_forms(app, proposal, resident, create_comment):
-    create_comment(proposal, body="Premier.")
+    first = create_comment(proposal, body="Premier.")
+    second = create_comment(proposal, body="Second.")
     html = render_section(app, proposal, resident)
     headings = re.findall(r"<h([1-6])[^>]*>", html)
     assert headings[0] == "2" and "1" not in headings
     assert re.search(r'<h2 id="comments-title">Comments</h2>', html)
     forms = html.count("<form ")
     assert forms == 2 and html.count('name="csrf_token"') == forms
-    assert 'name="parent_id"' in html and ">Reply</summary>" in html
+    # One reply form for the page, in a template that reply.js copies under a comment; each
+    # comment's "Reply" leads to a page of its own without JavaScript.
+    assert html.count('name="parent_id"') == 1 and html.count('<template id="reply-template">') == 1
+    for comment in (first, second):
+        assert f'href="/comments/{comment.id}/reply" data-reply-to="{comment.id}"' in html
 
 
 def test_visitor_sees_no_action_and_a_sign_in_link(app, proposal, create_comment):
