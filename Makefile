@@ -8,6 +8,9 @@ FLASK := $(BIN)/flask --app participation
 PORT ?= 5000
 SERVE_PORT ?= 8000
 STAMP := $(VENV)/.installed
+# The Nu HTML Checker (the W3C's) that tests/test_valid_html.py runs on the machine's Java.
+VNU_VERSION := 26.9.27
+VNU_JAR := $(VENV)/vnu/node_modules/vnu-jar/build/dist/vnu.jar
 # The suite runs on every core (pytest-xdist); PYTEST_ARGS= runs it in one process.
 PYTEST_ARGS ?= -n auto --dist loadgroup
 
@@ -20,6 +23,9 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+$(VNU_JAR): | $(STAMP)
+	npm install --silent --prefix $(VENV)/vnu --no-audit --no-fund --ignore-scripts vnu-jar@$(VNU_VERSION)
 
 translations: $(STAMP)
 	$(FLASK) translate compile
@@ -38,7 +44,7 @@ serve: install translations
 	PARTICIPATION_ENV=production $(FLASK) history import-2018
 	PARTICIPATION_ENV=production exec $(BIN)/honcho start --no-prefix --no-colour --port $(SERVE_PORT)
 
-test: install translations
+test: install translations $(VNU_JAR)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install

@@ -1,6 +1,7 @@
 """Names every template can use."""
 
 import re
+from datetime import UTC, datetime
 from functools import lru_cache
 
 from babel import dates as babel_dates
@@ -42,10 +43,25 @@ def _formatted_datetime(value, fmt: str, zone, locale) -> str:
     return babel_dates.format_datetime(value, fmt, tzinfo=zone, locale=locale)
 
 
+def machine_time(value) -> str:
+    """A ``<time datetime="…">`` value: a day as is, a moment in UTC to the second (HTML takes
+    at most three digits of a second; stored moments are UTC, naive from SQLite)."""
+    if not value:
+        return ""
+    if not isinstance(value, datetime):
+        return value.isoformat()
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def init_app(app: Flask) -> None:
     # Numbers the locale's way: "100 000" in French, "100,000" in English.
     app.jinja_env.filters.update(
-        localdate=localdate, localdatetime=localdatetime, number=format_number
+        localdate=localdate,
+        localdatetime=localdatetime,
+        machine_time=machine_time,
+        number=format_number,
     )
     from .mail import public_url
     from .proposals.trail import trail_label

@@ -43,6 +43,19 @@ def test_times_are_shown_in_paris_time_as_flask_babel_would(app):
             assert localdatetime(None) == ""
 
 
+def test_machine_readable_times_are_utc_to_the_second_and_days_as_is():
+    from datetime import UTC, date, datetime, timedelta, timezone
+
+    from participation.templating import machine_time
+
+    stored = datetime(2026, 11, 29, 21, 6, 21, 225905)  # naive UTC, microseconds (SQLite)
+    assert machine_time(stored) == "2026-11-29T21:06:21Z"
+    paris = datetime(2026, 7, 14, 22, 5, 9, 123, tzinfo=timezone(timedelta(hours=2)))
+    assert machine_time(paris) == machine_time(paris.astimezone(UTC)) == "2026-07-14T20:05:09Z"
+    assert machine_time(date(2027, 3, 1)) == "2027-03-01"
+    assert machine_time(None) == ""
+
+
 def test_templates_follow_a_forced_language_within_a_request(app):
     from flask import render_template_string
     from flask_babel import force_locale

@@ -150,8 +150,8 @@ def kind_of(path: str) -> str:
     return re.sub(r"\d+", "N", path)
 
 
-def crawl(client, language: str, start=("/",)) -> dict[str, list[str]]:
-    """Problems found, by page."""
+def crawl(client, language: str, start=("/",), pages=None) -> dict[str, list[str]]:
+    """Problems found, by page; each page's HTML into ``pages`` (a dict) when given."""
     with client.session_transaction() as session:
         session["locale"] = language
     queue, seen, kinds, problems = list(start), set(), Counter(), {}
@@ -164,6 +164,8 @@ def crawl(client, language: str, start=("/",)) -> dict[str, list[str]]:
         response = client.get(url)
         if response.status_code != 200 or response.mimetype != "text/html":
             continue
+        if pages is not None:
+            pages[url] = response.text
         text, links = page_text(response.text)
         if found := problems_in(text, language, content):
             problems[url] = sorted(set(found))

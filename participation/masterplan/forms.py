@@ -22,7 +22,12 @@ class TrackingForm(Form):
         _l("Status"), choices=[SelectChoice(s.value, s.title) for s in MasterplanStatus]
     )
     carrier_id = SelectField(
-        _l("Carried by"), coerce=_optional_int, validators=[DataRequired(_l("Choose a carrier."))]
+        _l("Carried by"),
+        coerce=_optional_int,
+        validators=[DataRequired(_l("Choose a carrier."))],
+        # A list whose every choice is a carrier always holds one: HTML's ``required`` is only
+        # for a list that starts with an empty choice.
+        render_kw={"required": False},
     )
     planned_on = DateField(_l("Planned for (optional)"), validators=[Optional()])
     started_on = DateField(_l("Started on (optional)"), validators=[Optional()])
