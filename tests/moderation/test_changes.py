@@ -12,6 +12,7 @@ from participation.extensions import db
 from participation.models import AuditEntry, EventKind, ProposalEvent, ProposalRevision, utcnow
 from participation.moderation import errors, services
 from participation.proposals.services import ProposalInput, edit_proposal
+from participation.templating import machine_time
 
 EN = {"Accept-Language": "en"}
 PUBLISHED_BODY = "Des bancs à l'ombre des tilleuls, le long des allées du parc."
@@ -69,7 +70,7 @@ def test_the_change_waits_on_the_moderation_home(client, changed, moderator, sig
     assert f'href="/moderation/proposals/{changed.id}#change"' in section
     # Listed under the published title, with the day the change was made.
     assert f"{changed.code} · " in section and "Des bancs au parc" in section
-    assert changed.revision.created_at.isoformat() in section
+    assert f'datetime="{machine_time(changed.revision.created_at)}"' in section
     summary = page.split('id="summary-changes"')[1].split("</p>")[0]
     assert "changes awaiting moderation" in summary and "oldest:" in summary
 
