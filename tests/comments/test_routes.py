@@ -99,6 +99,17 @@ def test_reply_to_a_vanished_comment_keeps_the_text(client, sign_in, proposal, r
     assert 'name="parent_id"' not in response.text  # offered as a new comment
 
 
+def test_a_reply_to_a_comment_hidden_meanwhile_neither_quotes_nor_answers_it(
+    client, sign_in, proposal, resident, create_comment
+):
+    top = create_comment(proposal, body="Propos injurieux.", hidden_at=utcnow())
+    sign_in(resident)
+    response = post_comment(client, proposal, "Ma réponse soignée.", parent_id=str(top.id))
+    assert response.status_code >= 400 and "Ma réponse soignée." in response.text
+    assert "Propos injurieux." not in response.text and 'name="parent_id"' not in response.text
+    assert "<h1>Comment on a proposal</h1>" in response.text
+
+
 def test_moderator_comments(client, sign_in, proposal, moderator):
     sign_in(moderator)
     assert post_comment(client, proposal).status_code == 302
