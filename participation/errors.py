@@ -8,7 +8,16 @@ that leaves a view reaches ``handle_refusal`` below, and a form page that must k
 wraps its service call in ``views.attempt``.
 """
 
-from flask import Flask, Response, flash, jsonify, redirect, render_template, request
+from flask import (
+    Flask,
+    Response,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
@@ -133,19 +142,25 @@ def wants_json() -> bool:
 def handle_refusal(error: ParticipationError):
     """A refusal that left a view: nothing it started is kept, and the person reads why.
 
-    Signed out: to the sign-in page, back here afterwards. A script (JSON): the message and the
-    status. A button pressed on one of our pages (its ``back`` field, or the page it came from):
-    back to that page, the message on top. Else the error page with the message and the status.
+    A page's script (or a client asking for JSON): the message and the status, a 401 when signed
+    out. Signed out: to the sign-in page, then back to the page (a button pressed on one of our
+    pages: the page it was on, for its address may take nothing but the form). A button pressed
+    on one of our pages (its ``back`` field, or the page it came from): back to that page, the
+    message on top. Else the error page with the message and the status.
     """
     from .extensions import db, login_manager
-    from .utils import safe_next_url
+    from .utils import from_script, safe_next_url
 
     db.session.rollback()
-    if isinstance(error, SignInRequired):
-        return login_manager.unauthorized()
-    if wants_json():
+    if wants_json() or from_script():
+        # A script is told, not sent to a page: a signed-out person's page script gets a 401.
         return jsonify(message=str(error)), error.status
     back = safe_next_url(request.form.get("back")) or _same_site_referrer(safe_next_url)
+    if isinstance(error, SignInRequired):
+        if request.method == "POST" and back:
+            flash(login_manager.login_message, login_manager.login_message_category)
+            return redirect(url_for(login_manager.login_view, next=back), code=303)
+        return login_manager.unauthorized()
     if request.method == "POST" and back and not isinstance(error, NotFound):
         flash(str(error), "error")
         return redirect(back, code=303)

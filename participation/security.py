@@ -1,7 +1,10 @@
 """Security headers, caching and the proxy setting, applied to every response."""
 
 from flask import Flask, Response, current_app, g, request, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
+
+from .utils import from_script
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -33,8 +36,28 @@ def is_private() -> bool:
     )
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, except that an answer to a page's script never writes it.
+
+    A script's request (the similar proposals looked up while a title is typed) is sent with the
+    cookie of that moment and may be answered after a form sent meanwhile: its copy of the session
+    would replace the newer one, and with it the form's CSRF token, notice or kept draft.
+    """
+
+    def should_set_cookie(self, app: Flask, session) -> bool:
+        return not from_script() and super().should_set_cookie(app, session)
+
+    def save_session(self, app: Flask, session, response: Response) -> None:
+        if not from_script():
+            super().save_session(app, session, response)
+        elif session.accessed:
+            response.vary.add("Cookie")
+
+
 def init_app(app: Flask) -> None:
     import os
+
+    app.session_interface = SessionInterface()
 
     trusted_proxies = int(os.environ.get("TRUSTED_PROXIES", "0") or 0)
     if trusted_proxies:

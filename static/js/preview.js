@@ -21,7 +21,11 @@
     if (token) { data.append("csrf_token", token.value); }
     fetch(section.dataset.previewUrl, {
       method: "POST", body: data, credentials: "same-origin", redirect: "error",
-      headers: { "Accept": "application/json", "X-CSRFToken": token ? token.value : "" }
+      headers: {
+        "Accept": "application/json",
+        "X-Requested-With": "fetch",
+        "X-CSRFToken": token ? token.value : ""
+      }
     })
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (answer) {

@@ -15,9 +15,11 @@
     asked = text;
     if (text.length < 3) { region.innerHTML = ""; return; }
     var url = region.getAttribute("data-similar-url") + "?title=" + encodeURIComponent(text);
-    // A session that ended is answered with a redirect to the sign-in page: not followed, or
-    // that page would open a new session and its token would refuse the form being typed.
-    fetch(url, { credentials: "same-origin", redirect: "error" })
+    // The answer never writes the session (a form sent meanwhile may have changed it); a session
+    // that ended is answered with a 401, and the check step still runs on submission.
+    fetch(url, {
+      credentials: "same-origin", redirect: "error", headers: { "X-Requested-With": "fetch" }
+    })
       .then(function (response) { return response.ok ? response.text() : ""; })
       .then(function (html) {
         // A slower answer to an older title does not replace the newer one.

@@ -4,7 +4,9 @@
 
   // Redraw the support box from the page as the server now renders it.
   function refreshBox() {
-    return fetch(window.location.pathname + window.location.search, { credentials: "same-origin" })
+    return fetch(window.location.pathname + window.location.search, {
+      credentials: "same-origin", headers: { "X-Requested-With": "fetch" }
+    })
       .then(function (response) { return response.text(); })
       .then(function (html) {
         var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("#support");
@@ -49,13 +51,13 @@
     fetch(form.action, {
       method: "POST",
       body: new FormData(form),
-      headers: { Accept: "application/json" },
+      headers: { Accept: "application/json", "X-Requested-With": "fetch" },
       credentials: "same-origin",
     })
       .then(function (response) {
-        // Anything but an answer for this script (a sign-in page, an error page): let the form
-        // do what it does without JavaScript.
-        if (response.redirected || !isJson(response)) { throw new Error(String(response.status)); }
+        // Signed out, or anything but an answer for this script (an error page): let the form
+        // do what it does without JavaScript (the sign-in page, then back).
+        if (response.status === 401 || response.redirected || !isJson(response)) { throw new Error(String(response.status)); }
         return response.json().then(function (answer) {
           if (!answer || typeof answer.message !== "string") { throw new Error("no message"); }
           return refreshBox().then(function (box) { tell(box, answer.message, !response.ok); });

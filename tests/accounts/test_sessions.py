@@ -246,6 +246,38 @@ def test_a_request_that_changes_nothing_sends_no_cookie_back(app, create_user, c
 
 
 @pytest.mark.parametrize(
+    "headers", [{"Sec-Fetch-Mode": "cors"}, {"X-Requested-With": "fetch"}], ids=["browser", "ours"]
+)
+def test_a_script_signed_out_is_told_and_its_answer_never_writes_the_session(
+    app, create_round, headers
+):
+    """The similar proposals, looked up while a card was typed, answered a session that had just
+    ended with the sign-in redirect and its notice, written into the cookie as it was when the
+    lookup left. Answered after the sign-in page, that copy erased the page's CSRF token: the
+    facilitator's password was refused, and the card typed was lost."""
+    round_ = create_round("Béthune à 2032")
+    similar = f"/rounds/{round_.slug}/proposals/similar?title=Navettes"
+    client = app.test_client()
+    client.get("/sign-in")  # the sign-in form's token is in the session
+    response = client.get(similar, headers=headers)
+    assert response.status_code == 401
+    assert response.json == {"message": "Veuillez vous connecter pour continuer."}
+    assert response.headers.getlist("Set-Cookie") == []
+    # Even a script's request that changed the session leaves the cookie as it was.
+    with app.test_request_context(headers=headers):
+        from flask import session
+
+        session["notice"] = "changed"
+        response = app.response_class()
+        app.session_interface.save_session(app, session, response)
+    assert response.headers.getlist("Set-Cookie") == [] and "Cookie" in response.vary
+    # The person opening the same address is still sent to sign in, with the notice.
+    response = client.get(similar)
+    assert response.status_code == 302 and "/sign-in?next=" in response.location
+    assert response.headers.getlist("Set-Cookie") != []
+
+
+@pytest.mark.parametrize(
     ("agent", "label"),
     [
         (FIREFOX, "Firefox · Windows"),

@@ -112,6 +112,31 @@ def test_support_updates_in_place_with_javascript_at_phone_width(
     assert width
 
 
+def test_support_pressed_after_the_session_ended_leads_to_sign_in_and_back(
+    app, open_page, open_round, create_user
+):
+    """The script is answered 401, not a redirect: it lets the form go as without JavaScript."""
+    from participation.accounts import sessions
+
+    round_, existing = open_round
+    karim = create_user(email="karim@example.org")
+    page = open_page()
+    sign_in(page, "karim@example.org")
+    url = f"/rounds/{round_.slug}/proposals/{existing.number}"
+    page.goto(url)
+    with app.app_context():  # the session ends (on another device) while the page is open
+        sessions.end_all(db.session.merge(karim))
+        db.session.commit()
+    page.locator("form.js-support button").click()
+    page.wait_for_url(re.compile(r"/sign-in\?next="))
+    expect(page.locator(".flash--info")).to_contain_text("Veuillez vous connecter")
+    page.locator("#email").fill("karim@example.org")
+    page.locator("#password").fill(TEST_PASSWORD)
+    page.locator("#password").press("Enter")
+    page.wait_for_url(f"**{url}")
+    expect(page.locator("form.js-support button")).to_contain_text("Soutenir")
+
+
 def test_moderator_publishes_hides_and_answers(
     app, page, create_user, create_round, create_pillar, create_proposal
 ):

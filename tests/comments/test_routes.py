@@ -36,6 +36,22 @@ def test_visitor_is_sent_to_sign_in(client, proposal):
     assert comments_on(proposal) == []
 
 
+@pytest.mark.parametrize("action", ["comments", "support"])
+def test_a_form_sent_signed_out_leads_back_to_its_page_not_to_its_address(client, proposal, action):
+    """A session that ended while the page was open: the form's address takes only the form
+    (GET /support answered 405 after signing in); the page it was on is where to come back."""
+    page = proposal_url_of(proposal)
+    url = f"/proposals/{proposal.id}/comments" if action == "comments" else f"{page}/support"
+    response = client.post(
+        url, data={"body": "Bonne idée."}, headers={"Referer": f"http://localhost{page}"}
+    )
+    assert response.status_code == 303
+    assert response.location == f"/sign-in?next={page}"
+    signing_in = client.get(response.location)
+    assert "Please sign in to continue." in signing_in.text
+    assert comments_on(proposal) == []
+
+
 def test_resident_comments_and_returns_to_the_comment(client, sign_in, proposal, resident):
     sign_in(resident)
     response = post_comment(client, proposal)
