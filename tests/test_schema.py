@@ -37,30 +37,48 @@ def test_every_model_table_exists(app):
     assert {t.name for t in db.metadata.sorted_tables} <= existing
 
 
+def _partial_indexes(prefix: str) -> list[tuple[str, str]]:
+    if db.engine.dialect.name == "postgresql":
+        query = (
+            "SELECT indexname, indexdef FROM pg_indexes "
+            f"WHERE tablename = 'proposals' AND indexname LIKE '{prefix}%'"
+        )
+    else:
+        query = (
+            f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name LIKE '{prefix}%'"
+        )
+    return db.session.execute(text(query)).all()
+
+
+def _statuses_named(definition: str) -> set[str]:
+    return set(re.findall(r"'([a-z_]+)'", definition))
+
+
 def test_the_partial_indexes_of_visible_proposals_cover_every_public_status(app):
     """The lists read their pages from partial indexes on what the public sees; an index whose
     predicate names other statuses than ``Proposal.is_visible`` is never used by the planner, and
     the drift test does not compare predicates."""
-    from sqlalchemy import inspect as inspect_database
-
     from participation.proposals.state import PUBLIC_STATUSES
 
-    if db.engine.dialect.name == "postgresql":
-        rows = db.session.execute(
-            text(
-                "SELECT indexname, indexdef FROM pg_indexes "
-                "WHERE tablename = 'proposals' AND indexname LIKE 'ix_proposals_visible%'"
-            )
-        ).all()
-    else:
-        rows = db.session.execute(
-            text(
-                "SELECT name, sql FROM sqlite_master "
-                "WHERE type = 'index' AND name LIKE 'ix_proposals_visible%'"
-            )
-        ).all()
-    assert len(rows) >= 5, inspect_database(db.engine).get_indexes("proposals")
+    rows = _partial_indexes("ix_proposals_visible")
+    assert len(rows) >= 5
     statuses = {status.value for status in PUBLIC_STATUSES}
     for name, definition in rows:
-        named = set(re.findall(r"'([a-z_]+)'", definition))
+        named = _statuses_named(definition)
         assert named == statuses, (name, named ^ statuses)
+
+
+def test_the_partial_indexes_of_the_moderation_queues_name_the_state_machines_statuses(app):
+    """The moderator's home reads what waits from partial indexes: written by a migration, their
+    statuses must be those the state machine says wait for publication or for a decision."""
+    from participation.proposals.state import AWAITING_DECISION, ProposalStatus, sources_of
+
+    waiting = {
+        "ix_proposals_to_publish": {s.value for s in sources_of(ProposalStatus.PUBLISHED)},
+        "ix_proposals_to_decide_supports": {s.value for s in AWAITING_DECISION},
+        "ix_proposals_to_decide_pillar": {s.value for s in AWAITING_DECISION},
+    }
+    rows = dict(_partial_indexes("ix_proposals_to_"))
+    assert set(rows) == set(waiting)
+    for name, statuses in waiting.items():
+        assert _statuses_named(rows[name]) == statuses, name

@@ -33,7 +33,7 @@ INDEX_OBJECTS = frozenset(
 
 
 # Expression indexes SQLite cannot reflect: declared by the models, compared by nobody.
-UNREFLECTED = frozenset({"ix_proposals_visible_supports"})
+UNREFLECTED = frozenset({"ix_proposals_visible_supports", "ix_proposals_to_decide_supports"})
 
 
 def include_object(_object, name, type_, _reflected, _compare_to) -> bool:
