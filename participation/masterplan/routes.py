@@ -12,7 +12,8 @@ from . import bp, carriers, rules, services, tracking
 from .csv_export import masterplan_csv_response
 from .forms import ActionForm, CarrierForm, InviteForm, NoteForm, ReviewForm, TrackingForm
 
-PAGE_SIZE = 100
+# A page a phone can scroll through; the printable version and the CSV hold every action.
+PAGE_SIZE = 50
 
 
 def _action(action_id: int):
