@@ -1,0 +1,72 @@
+"""The pages that must not slow down as the data grows read their rows from an index, in its
+order, rather than sorting everything they match: asked of PostgreSQL's planner with sequential
+scans and sorts priced out, a query that still sorts has no index to read it from."""
+
+import pytest
+from sqlalchemy import event
+
+from participation.comments.services import comment_thread
+from participation.extensions import db
+from participation.moderation import queues
+
+
+@pytest.fixture
+def planner(app):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("query plans are PostgreSQL's (TEST_DATABASE_URL)")
+
+    def plans(call) -> list[tuple[str, str]]:
+        """Each query ``call`` sends, with the plan PostgreSQL would choose for it."""
+        sent = []
+
+        def keep(_conn, _cursor, statement, parameters, _context, _many):
+            sent.append((statement, parameters))
+
+        event.listen(db.engine, "before_cursor_execute", keep)
+        try:
+            call()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", keep)
+        connection = db.session.connection()
+        cursor = connection.connection.driver_connection.cursor()
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        found = []
+        for statement, parameters in sent:
+            cursor.execute("EXPLAIN " + statement, parameters)
+            found.append((statement, "\n".join(row[0] for row in cursor.fetchall())))
+        db.session.rollback()
+        return found
+
+    return plans
+
+
+def only(plans, *words) -> str:
+    (plan,) = [plan for statement, plan in plans if all(w in statement for w in words)]
+    return plan
+
+
+def test_a_page_of_comments_is_read_in_order_from_the_threads_index(
+    planner, create_proposal, create_user
+):
+    proposal = create_proposal()
+    plans = planner(lambda: comment_thread(proposal, 1, None))
+    page = only(plans, "FROM comments", "LIMIT", "ORDER BY comments.created_at")
+    assert "ix_comments_proposal_threads" in page and "Sort" not in page, page
+
+
+def test_the_moderation_queues_read_what_waits_from_their_indexes(planner, create_proposal):
+    create_proposal(status="submitted")
+    everywhere = queues.QueueFilters()
+
+    to_decide = planner(lambda: queues.awaiting_decision(everywhere))
+    first = only(to_decide, "LIMIT")
+    assert "ix_proposals_to_decide_supports" in first and "Sort" not in first, first
+    counted = only(to_decide, "count(")
+    assert "ix_proposals_to_decide_pillar" in counted, counted
+
+    by_pillar = only(planner(lambda: queues.decisions_by_pillar(everywhere)), "GROUP BY")
+    assert "ix_proposals_to_decide_pillar" in by_pillar, by_pillar
+
+    to_publish = only(planner(lambda: queues.awaiting_publication(everywhere)), "LIMIT")
+    assert "ix_proposals_to_publish" in to_publish and "Sort" not in to_publish, to_publish
