@@ -17,10 +17,23 @@ from .. import audit
 from ..accounts.passwords import verify_password
 from ..accounts.rules import LastAdmin, ensure_an_admin_remains
 from ..accounts.services import WrongPassword
+from ..accounts.sessions import active_sessions
 from ..accounts.sessions import end_all as end_sessions
 from ..extensions import db
 from ..following.services import forget as forget_follower
-from ..models import Comment, Proposal, ProposalEvent, Report, Round, Support, User, utcnow
+from ..following.services import preferences as mail_preferences
+from ..models import (
+    Comment,
+    Follow,
+    Notification,
+    Proposal,
+    ProposalEvent,
+    Report,
+    Round,
+    Support,
+    User,
+    utcnow,
+)
 from ..notifications import MERGE_DEPTH
 
 
@@ -216,6 +229,20 @@ def account_data(user: User) -> dict:
         .order_by(Report.created_at, Report.id)
     )
 
+    follows = db.session.execute(
+        select(Follow.created_at, Proposal)
+        .join(Proposal, Proposal.id == Follow.proposal_id)
+        .where(Follow.user_id == user.id)
+        .options(joinedload(Proposal.round))
+        .order_by(Follow.created_at, Follow.id)
+    )
+    notifications = db.session.scalars(
+        select(Notification)
+        .where(Notification.user_id == user.id)
+        .options(joinedload(Notification.proposal).joinedload(Proposal.round))
+        .order_by(Notification.created_at, Notification.id)
+    )
+
     return {
         "generated_at": _when(utcnow()),
         "profile": {
@@ -232,7 +259,35 @@ def account_data(user: User) -> dict:
             "blocked": user.is_blocked,
             "blocked_at": _when(user.blocked_at),
             "blocked_reason": user.blocked_reason,
+            "two_factor_enabled_at": _when(user.two_factor_enabled_at),
         },
+        # Signed in on these devices now (the cookie's token is never shown, nor kept in clear).
+        "sessions": [
+            {
+                "device": s.device,
+                "signed_in_at": _when(s.created_at),
+                "last_seen_at": _when(s.last_seen_at),
+            }
+            for s in active_sessions(user)
+        ],
+        "mail_preferences": {
+            kind.value: delivery.value for kind, delivery in mail_preferences(user).items()
+        },
+        "following": [
+            {"since": _when(created_at), "proposal": _proposal_ref(proposal)}
+            for created_at, proposal in follows
+        ],
+        "notifications": [
+            {
+                "date": _when(n.created_at),
+                "type": str(n.type),
+                "event": n.event,
+                "note": n.note,
+                "proposal": _proposal_ref(n.proposal),
+                "read_at": _when(n.read_at),
+            }
+            for n in notifications
+        ],
         "proposals": [
             {
                 "id": p.id,

@@ -3,7 +3,15 @@
 import json
 import re
 
-from participation.models import utcnow
+from participation.extensions import db
+from participation.models import (
+    Delivery,
+    Follow,
+    Notification,
+    NotificationPreference,
+    NotificationType,
+    utcnow,
+)
 
 
 def test_download_is_a_dated_json_attachment(client, create_user, sign_in):
@@ -51,6 +59,30 @@ def test_download_holds_the_account_and_nobody_else(
     their_comment = create_comment(mine, bruno, body="Commentaire de Bruno")
     create_report(anne, comment=their_comment, reason="Hors sujet aussi")
     create_report(bruno, proposal=mine, reason="Signalement de Bruno")
+    db.session.add_all(
+        [
+            Follow(user_id=anne.id, proposal_id=theirs.id),
+            Follow(user_id=bruno.id, proposal_id=mine.id),
+            Notification(
+                user_id=anne.id,
+                proposal_id=theirs.id,
+                type=NotificationType.ANSWER,
+                event="under_study",
+                note="À l'étude par les services",
+            ),
+            Notification(
+                user_id=bruno.id,
+                proposal_id=mine.id,
+                type=NotificationType.COMMENT,
+                event="comment",
+                note="Pour Bruno seulement",
+            ),
+            NotificationPreference(
+                user_id=anne.id, type=NotificationType.COMMENT, delivery=Delivery.DIGEST
+            ),
+        ]
+    )
+    db.session.commit()
     sign_in(anne)
 
     response = client.get("/me/data.json")
@@ -92,9 +124,22 @@ def test_download_holds_the_account_and_nobody_else(
         },
     }
 
+    (following,) = data["following"]
+    assert following["proposal"]["id"] == theirs.id and following["since"].endswith("Z")
+    (notification,) = data["notifications"]
+    assert notification["type"] == "answer" and notification["event"] == "under_study"
+    assert notification["note"] == "À l'étude par les services"
+    assert notification["proposal"]["id"] == theirs.id and notification["read_at"] is None
+    assert data["mail_preferences"]["comment"] == "digest"
+    assert set(data["mail_preferences"]) == {kind.value for kind in NotificationType}
+    (session,) = data["sessions"]
+    assert session["signed_in_at"].endswith("Z") and "token" not in json.dumps(session)
+    assert profile["two_factor_enabled_at"] is None
+
     text = response.get_data(as_text=True)
     for other in ("bruno@example.org", "Bruno Leroy", "moderation@example.org", "Modé"):
         assert other not in text
     assert "Commentaire de Bruno" not in text
     assert "Signalement de Bruno" not in text
     assert "Note interne" not in text
+    assert "Pour Bruno seulement" not in text
