@@ -224,8 +224,10 @@ FILES = (
             CODE,
             C(
                 "parent_id",
-                "Commentaire auquel il répond, vide sinon",
-                "Comment it replies to, empty otherwise",
+                "Commentaire auquel il répond, vide sinon (absent de ce fichier s'il a été "
+                "masqué ou supprimé depuis : sa réponse reste publiée)",
+                "Comment it replies to, empty otherwise (not in this file if it has since been "
+                "hidden or deleted: the reply stays published)",
             ),
             C("origin", "Origine\u00a0: online ou workshop", "Origin: online or workshop"),
             WORKSHOP,

@@ -98,6 +98,27 @@ def test_comments_are_the_published_ones_without_authors(client, round_data):
     assert paper["proposal_code"] == round_data.proposals["paper"].code
 
 
+def test_a_reply_to_a_comment_hidden_since_names_it_and_the_data_says_why_it_is_absent(
+    client, round_data, add_comment
+):
+    online = round_data.proposals["online"]
+    answered = add_comment(online, "Un commentaire masqué ensuite")
+    add_comment(online, "Une réponse qui reste publiée", parent_id=answered.id)
+    answered.hidden_at = answered.created_at
+    db.session.commit()
+    archive = download(client, round_data.round)
+    rows = read_csv(archive, "comments.csv")
+    (reply,) = [r for r in rows if r["text"] == "Une réponse qui reste publiée"]
+    assert reply["parent_id"] == str(answered.id)
+    assert str(answered.id) not in {r["comment_id"] for r in rows}
+    # The data dictionary in the zip tells reusers why that comment is not in the file.
+    dictionary = archive.read("dictionary.csv").decode("utf-8-sig")
+    (parent,) = [
+        line for line in dictionary.splitlines() if line.startswith("comments.csv;parent_id")
+    ]
+    assert "masqué ou supprimé" in parent and "hidden or deleted" in parent
+
+
 def test_workshops_deliberations_and_masterplan(client, round_data):
     archive = download(client, round_data.round)
     (workshop,) = read_csv(archive, "workshops.csv")
