@@ -101,8 +101,13 @@ def test_no_reply_page_for_a_visitor_a_reply_or_a_hidden_comment(
     sign_in(resident)
     reply = create_comment(proposal, parent=top)
     hidden = create_comment(proposal, hidden_at=utcnow(), hidden_reason="moderation")
-    for refused in (reply, hidden):
-        assert client.get(f"/comments/{refused.id}/reply").status_code in (403, 404, 409)
+    # No reply to a reply (one level): not allowed. A hidden comment: not possible now, said.
+    for refused, status, said in (
+        (reply, 403, "You are not allowed to do this."),
+        (hidden, 409, "This has been hidden by moderation."),
+    ):
+        response = client.get(f"/comments/{refused.id}/reply", headers={"Accept-Language": "en"})
+        assert (response.status_code, said in response.text) == (status, True), refused
     assert client.get("/comments/999999/reply").status_code == 404
 
 
