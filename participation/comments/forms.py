@@ -42,16 +42,20 @@ def new_comment_form() -> CommentForm:
     return _own_ids(CommentForm(formdata=None), "comment")
 
 
-# The ids of the one reply form a proposal page holds, in a <template>: reply.js gives each copy
-# the ids of the comment it answers (``reply-<id>-…``).
+# The ids of the one reply form a proposal page holds, in a <template>, and those of a reply to
+# comment {id}: the reply page's form has them, and reply.js gives them to each copy (the
+# template tells it both, in its data-ids and data-reply-ids).
 REPLY_TEMPLATE_PREFIX = "reply-template"
+REPLY_PREFIX = "reply-{id}"
 
 
 def reply_form(parent=None) -> CommentForm:
     """The empty reply form to the comment ``parent``; without it, the page's template of one."""
     form = CommentForm(formdata=None, parent_id=parent.id if parent else None)
     form.body.label.text = _l("Your reply")
-    return _own_ids(form, f"reply-{parent.id}" if parent else REPLY_TEMPLATE_PREFIX)
+    form.id_prefix = REPLY_PREFIX.format(id=parent.id) if parent else REPLY_TEMPLATE_PREFIX
+    form.reply_prefix = REPLY_PREFIX
+    return _own_ids(form, form.id_prefix)
 
 
 class ReportForm(Form):

@@ -5,23 +5,27 @@
   "use strict";
   var template = document.getElementById("reply-template");
   if (!template || !("content" in template)) { return; }
-  var PREFIX = "reply-template-";
+  // The template's ids, and those of a reply to comment {id}, as the server names them.
+  var PREFIX = template.getAttribute("data-ids");
+  var REPLY = template.getAttribute("data-reply-ids");
+  if (!PREFIX || !REPLY) { return; }
+  function replyIds(id) { return REPLY.split("{id}").join(id); }
   var ATTRIBUTES = ["id", "for", "aria-describedby"];
 
   function ownIds(form, id) {
     ATTRIBUTES.forEach(function (name) {
       Array.prototype.forEach.call(form.querySelectorAll("[" + name + "]"), function (element) {
-        element.setAttribute(name, element.getAttribute(name).split(PREFIX).join("reply-" + id + "-"));
+        element.setAttribute(name, element.getAttribute(name).split(PREFIX).join(replyIds(id)));
       });
     });
   }
 
   function open(link) {
     var id = link.getAttribute("data-reply-to");
-    var form = document.getElementById("reply-" + id + "-form");
+    var form = document.getElementById(replyIds(id) + "form");
     if (!form) {
       form = template.content.firstElementChild.cloneNode(true);
-      form.id = "reply-" + id + "-form";
+      form.id = replyIds(id) + "form";
       form.querySelector("input[name=parent_id]").value = id;
       ownIds(form, id);
       link.closest("article").appendChild(form);

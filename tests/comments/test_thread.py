@@ -87,7 +87,13 @@ def test_section_outline_and_forms(app, proposal, resident, create_comment):
     assert forms == 2 and html.count('name="csrf_token"') == forms
     # One reply form for the page, in a template that reply.js copies under a comment; each
     # comment's "Reply" leads to a page of its own without JavaScript.
-    assert html.count('name="parent_id"') == 1 and html.count('<template id="reply-template">') == 1
+    assert (
+        html.count('name="parent_id"') == 1
+        and html.count(
+            '<template id="reply-template" data-ids="reply-template-" data-reply-ids="reply-{id}-">'
+        )
+        == 1
+    )
     for comment in (first, second):
         assert f'href="/comments/{comment.id}/reply" data-reply-to="{comment.id}"' in html
 
