@@ -8,16 +8,7 @@ that leaves a view reaches ``handle_refusal`` below, and a form page that must k
 wraps its service call in ``views.attempt``.
 """
 
-from flask import (
-    Flask,
-    Response,
-    flash,
-    jsonify,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Flask, Response, flash, jsonify, redirect, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
@@ -139,6 +130,14 @@ def wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
 
 
+def answers_script() -> bool:
+    """Whether the answer goes to a program (a page's script, a client asking for JSON) rather
+    than to a person's browser tab: told in JSON, never sent to another page."""
+    from .utils import from_script
+
+    return wants_json() or from_script()
+
+
 def handle_refusal(error: ParticipationError):
     """A refusal that left a view: nothing it started is kept, and the person reads why.
 
@@ -148,18 +147,21 @@ def handle_refusal(error: ParticipationError):
     on one of our pages (its ``back`` field, or the page it came from): back to that page, the
     message on top. Else the error page with the message and the status.
     """
+    from flask_login import login_url
+
     from .extensions import db, login_manager
-    from .utils import from_script, safe_next_url
+    from .utils import safe_next_url
 
     db.session.rollback()
-    if wants_json() or from_script():
+    if answers_script():
         # A script is told, not sent to a page: a signed-out person's page script gets a 401.
         return jsonify(message=str(error)), error.status
     back = safe_next_url(request.form.get("back")) or _same_site_referrer(safe_next_url)
     if isinstance(error, SignInRequired):
         if request.method == "POST" and back:
+            # Flask-Login's answer, with the page the form was on as where to come back.
             flash(login_manager.login_message, login_manager.login_message_category)
-            return redirect(url_for(login_manager.login_view, next=back), code=303)
+            return redirect(login_url(login_manager.login_view, next_url=back), code=303)
         return login_manager.unauthorized()
     if request.method == "POST" and back and not isinstance(error, NotFound):
         flash(str(error), "error")

@@ -46,9 +46,7 @@ def only(plans, *words) -> str:
     return plan
 
 
-def test_a_page_of_comments_is_read_in_order_from_the_threads_index(
-    planner, create_proposal, create_user
-):
+def test_a_page_of_comments_is_read_in_order_from_the_threads_index(planner, create_proposal):
     proposal = create_proposal()
     plans = planner(lambda: comment_thread(proposal, 1, None))
     page = only(plans, "FROM comments", "LIMIT", "ORDER BY comments.created_at")
@@ -62,11 +60,12 @@ def test_the_moderation_queues_read_what_waits_from_their_indexes(planner, creat
     to_decide = planner(lambda: queues.awaiting_decision(everywhere))
     first = only(to_decide, "LIMIT")
     assert "ix_proposals_to_decide_supports" in first and "Sort" not in first, first
+    # Counted from either partial index (the planner weighs them), never from the table.
     counted = only(to_decide, "count(")
-    assert "ix_proposals_to_decide_pillar" in counted, counted
+    assert "ix_proposals_to_decide" in counted and "Seq Scan" not in counted, counted
 
     by_pillar = only(planner(lambda: queues.decisions_by_pillar(everywhere)), "GROUP BY")
-    assert "ix_proposals_to_decide_pillar" in by_pillar, by_pillar
+    assert "ix_proposals_to_decide" in by_pillar and "Seq Scan" not in by_pillar, by_pillar
 
     to_publish = only(planner(lambda: queues.awaiting_publication(everywhere)), "LIMIT")
     assert "ix_proposals_to_publish" in to_publish and "Sort" not in to_publish, to_publish

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts.services import neighbourhood_choices
-from ..errors import wants_json
+from ..errors import answers_script
 from ..extensions import db, limiter
 from ..models import Origin, ProposalStatus
 from ..policy import anyone, can_post
@@ -215,7 +215,7 @@ def withdraw(proposal):
 
 def _supported(proposal, supported: bool, message: str, category: str):
     """The answer to a support button: JSON for the script, else back to the proposal."""
-    if wants_json():
+    if answers_script():
         db.session.commit()
         db.session.refresh(proposal)
         return jsonify(supported=supported, support_count=proposal.support_count, message=message)

@@ -10,6 +10,7 @@ from participation.models import (
     Notification,
     NotificationPreference,
     NotificationType,
+    UserSession,
     utcnow,
 )
 
@@ -133,7 +134,11 @@ def test_download_holds_the_account_and_nobody_else(
     assert data["mail_preferences"]["comment"] == "digest"
     assert set(data["mail_preferences"]) == {kind.value for kind in NotificationType}
     (session,) = data["sessions"]
-    assert session["signed_in_at"].endswith("Z") and "token" not in json.dumps(session)
+    assert session["signed_in_at"].endswith("Z") and session["last_seen_at"].endswith("Z")
+    with client.session_transaction() as cookie:
+        token = cookie["_user_id"]
+    (stored,) = db.session.scalars(db.select(UserSession.token_hash).filter_by(user_id=anne.id))
+    assert token not in response.text and stored not in response.text
     assert profile["two_factor_enabled_at"] is None
 
     text = response.get_data(as_text=True)

@@ -34,11 +34,14 @@ def test_open_reports_group_by_item_oldest_first_with_totals_and_filters(
     app, create_user, create_round, create_pillar, create_proposal
 ):
     first, second = create_round(title="Première"), create_round(title="Seconde")
+    culture = create_pillar()
     reported = create_proposal(round=first, title="Un parking géant")
     hidden = create_proposal(round=first, title="Un texte injurieux")
     hidden.hidden_at, hidden.hidden_reason = utcnow(), HIDDEN_BY_REPORTS
     elsewhere = create_proposal(round=second, title="Ailleurs")
-    comment = comment_on(create_proposal(round=first, title="Commentée"), create_user())
+    comment = comment_on(
+        create_proposal(round=first, pillar=culture, title="Commentée"), create_user()
+    )
     a, b, c = create_user(), create_user(), create_user()
     report(a, reported, 3)
     report(b, reported, 1, "Doublon")
@@ -53,7 +56,7 @@ def test_open_reports_group_by_item_oldest_first_with_totals_and_filters(
     waiting = queues.open_reports(EVERYWHERE)
     assert (waiting.count, waiting.hidden_automatically) == (4, 1)
     assert [r.item for r in waiting.items] == [elsewhere, hidden, comment, reported]
-    assert waiting.oldest == waiting.items[0].first_at
+    assert abs(waiting.oldest - (utcnow() - timedelta(days=9))) < timedelta(minutes=1)
     by_item = {r.item: r for r in waiting.items}
     assert (by_item[comment].count, by_item[comment].is_comment) == (2, True)
     assert by_item[comment].proposal == comment.proposal
@@ -65,6 +68,9 @@ def test_open_reports_group_by_item_oldest_first_with_totals_and_filters(
     assert in_first.count == 3
     limited = queues.open_reports(EVERYWHERE, limit=2)
     assert (limited.count, len(limited.items)) == (4, 2)
+    # A comment's report is filtered by its proposal's pillar.
+    in_culture = queues.open_reports(queues.QueueFilters(pillar_id=culture.id))
+    assert [r.item for r in in_culture.items] == [comment] and in_culture.count == 1
     nothing = queues.open_reports(queues.QueueFilters(pillar_id=create_pillar().id))
     assert (nothing.count, nothing.oldest, nothing.items, nothing.hidden_automatically) == (
         0,
