@@ -11,7 +11,7 @@ from flask import current_app
 
 from ..errors import NotAllowed, NotFound, PhaseClosed
 from ..models import Comment, Origin, Proposal, User, utcnow
-from ..policy import Verdict, can_post, check, first, is_moderator, signed_in
+from ..policy import Verdict, can_post, check, first, is_moderator, refuse, signed_in
 from ..proposals.rules import can_view
 from ..proposals.state import Allows, allows
 from . import errors
@@ -61,10 +61,13 @@ def can_comment(user: User | None, proposal: Proposal, now: datetime | None = No
     )
 
 
-def can_reply(user: User | None, comment: Comment, now: datetime | None = None) -> Verdict:
-    """One level of replies, to a comment still shown."""
+def can_reply(
+    user: User | None, comment: Comment, now: datetime | None = None, commenting=None
+) -> Verdict:
+    """One level of replies, to a comment still shown. ``commenting``: ``can_comment``'s verdict
+    on the comment's proposal, when the caller has it already (a thread asks for each comment)."""
     return first(
-        can_comment(user, comment.proposal, now),
+        commenting if commenting is not None else can_comment(user, comment.proposal, now),
         check(
             (comment.parent_id is None, NotAllowed),
             (not comment.is_deleted, errors.CommentDeleted),
@@ -89,12 +92,15 @@ def can_edit(user: User | None, comment: Comment, now: datetime | None = None) -
         return verdict
     if now is None:
         now = utcnow()
-    return check(
+    verdict = check(
         (_is_author(user, comment) and comment.origin == Origin.ONLINE, NotAllowed),
         (not comment.is_deleted, errors.CommentDeleted),
         (not comment.is_hidden, errors.CommentHidden),
-        (now < edit_deadline(comment), errors.EditWindowOver(edit_minutes())),
     )
+    if verdict and now >= edit_deadline(comment):
+        # Its message is built only when given (a thread asks about every comment shown).
+        return refuse(errors.EditWindowOver(edit_minutes()))
+    return verdict
 
 
 def can_delete(user: User | None, comment: Comment) -> Verdict:

@@ -232,7 +232,7 @@ class Thread:
         return rules.can_comment(self.viewer, self.proposal, self.now)
 
     def can_reply(self, comment: Comment):
-        return rules.can_reply(self.viewer, comment, self.now)
+        return rules.can_reply(self.viewer, comment, self.now, commenting=self.can_comment)
 
     def can_edit(self, comment: Comment):
         return rules.can_edit(self.viewer, comment, self.now)
