@@ -406,12 +406,15 @@ def test_section_says_why_one_cannot_comment(
 
 
 def test_section_says_when_comments_are_closed(
-    client, sign_in, create_round, create_proposal, resident
+    client, sign_in, create_round, create_proposal, create_comment, resident
 ):
     proposal = create_proposal(round=create_round(phase="closed"))
+    earlier = create_comment(proposal, body="Écrit avant la clôture.")
     sign_in(resident)
     page = client.get(f"/rounds/{proposal.round.slug}/proposals/{proposal.number}").text
     assert "This phase of the consultation is closed." in page and "Add a comment" not in page
+    # Nor a reply to a comment written before: the thread's verdict on commenting holds for each.
+    assert "Écrit avant la clôture." in page and f"/comments/{earlier.id}/reply" not in page
 
 
 def test_section_pages(client, proposal, create_comment):
