@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import pyotp
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import event, text
+from sqlalchemy import event, text, update
 
 from participation import create_app
 from participation.extensions import db
@@ -21,15 +21,19 @@ from participation.masterplan import tracking
 from participation.models import (
     Action,
     Carrier,
+    Comment,
     CouncilSession,
     Deliberation,
     Neighbourhood,
     Pillar,
+    Proposal,
+    Report,
     Role,
     Round,
     User,
     utcnow,
 )
+from participation.text import render_markdown
 
 TEST_PASSWORD = "correct horse battery staple"
 
@@ -430,11 +434,71 @@ def assert_page_queries(client, count_queries):
 
 
 @pytest.fixture
+def create_comment(app, create_user):
+    """A comment row written directly (any age, origin or state), counters kept in step."""
+
+    def factory(
+        proposal: Proposal,
+        author=None,
+        body: str = "Un commentaire d'essai.",
+        parent: Comment | None = None,
+        minutes_ago: int = 0,
+        **fields,
+    ) -> Comment:
+        if author is None and fields.get("origin", "online") == "online":
+            author = create_user()
+        comment = Comment(
+            proposal_id=proposal.id,
+            parent_id=parent.id if parent is not None else None,
+            author_id=author.id if author is not None else None,
+            body=body,
+            body_html=render_markdown(body),
+            created_at=fields.pop("created_at", utcnow() - timedelta(minutes=minutes_ago)),
+            **fields,
+        )
+        db.session.add(comment)
+        db.session.flush()
+        if comment.deleted_at is None and comment.hidden_at is None:
+            db.session.execute(
+                update(Proposal)
+                .where(Proposal.id == proposal.id)
+                .values(comment_count=Proposal.comment_count + 1)
+            )
+            if parent is not None:
+                db.session.execute(
+                    update(Comment)
+                    .where(Comment.id == parent.id)
+                    .values(reply_count=Comment.reply_count + 1)
+                )
+        db.session.commit()
+        return comment
+
+    return factory
+
+
+@pytest.fixture
+def create_report(app):
+    """A report on a proposal or on a comment (any date, any state)."""
+
+    def factory(reporter, proposal=None, comment=None, reason: str = "Propos déplacés.", **fields):
+        report = Report(
+            reporter_id=reporter.id,
+            proposal_id=proposal.id if proposal is not None else None,
+            comment_id=comment.id if comment is not None else None,
+            reason=reason,
+            **fields,
+        )
+        db.session.add(report)
+        db.session.commit()
+        return report
+
+    return factory
+
+
+@pytest.fixture
 def create_proposal(app, create_round, create_pillar, create_user):
     """A proposal in ``status`` (published by default) in an open round."""
-    from participation.models import Proposal
     from participation.proposals.services import _next_number
-    from participation.text import render_markdown
 
     def factory(round=None, author=None, status: str = "published", **fields) -> Proposal:
         if round is None:

@@ -5,30 +5,7 @@ from datetime import timedelta
 import pytest
 
 from participation.extensions import db
-from participation.models import Comment, ProgressNote, ProposalEvent, Workshop, utcnow
-from participation.text import render_markdown
-
-
-@pytest.fixture
-def create_comment(app, create_user):
-    def factory(proposal, author=None, body="Un commentaire public.", parent=None, **fields):
-        if author is None and fields.get("origin", "online") == "online":
-            author = create_user()
-        comment = Comment(
-            proposal=proposal,
-            parent=parent,
-            author=author,
-            body=body,
-            body_html=render_markdown(body),
-            **fields,
-        )
-        db.session.add(comment)
-        if parent is not None:
-            parent.reply_count += 1
-        db.session.commit()
-        return comment
-
-    return factory
+from participation.models import ProgressNote, ProposalEvent, Workshop, utcnow
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from sqlalchemy import insert, select, update
 
 from participation.extensions import db
 from participation.models import Comment, Proposal, Role, utcnow
-from participation.text import render_markdown
 
 
 @pytest.fixture
@@ -44,49 +43,6 @@ def resident(create_user):
 @pytest.fixture
 def moderator(create_user):
     return create_user(role=Role.MODERATOR, display_name="Modératrice")
-
-
-@pytest.fixture
-def create_comment(app, create_user):
-    """A comment row written directly (any age, origin or state), counters kept in step."""
-
-    def factory(
-        proposal: Proposal,
-        author=None,
-        body: str = "Un commentaire d'essai.",
-        parent: Comment | None = None,
-        minutes_ago: int = 0,
-        **fields,
-    ) -> Comment:
-        if author is None and fields.get("origin", "online") == "online":
-            author = create_user()
-        comment = Comment(
-            proposal_id=proposal.id,
-            parent_id=parent.id if parent is not None else None,
-            author_id=author.id if author is not None else None,
-            body=body,
-            body_html=render_markdown(body),
-            created_at=fields.pop("created_at", utcnow() - timedelta(minutes=minutes_ago)),
-            **fields,
-        )
-        db.session.add(comment)
-        db.session.flush()
-        if comment.deleted_at is None and comment.hidden_at is None:
-            db.session.execute(
-                update(Proposal)
-                .where(Proposal.id == proposal.id)
-                .values(comment_count=Proposal.comment_count + 1)
-            )
-            if parent is not None:
-                db.session.execute(
-                    update(Comment)
-                    .where(Comment.id == parent.id)
-                    .values(reply_count=Comment.reply_count + 1)
-                )
-        db.session.commit()
-        return comment
-
-    return factory
 
 
 @pytest.fixture

@@ -6,8 +6,7 @@ import pytest
 from sqlalchemy import update
 
 from participation.extensions import db
-from participation.models import Comment, Proposal, ProposalEvent, Report, Support, utcnow
-from participation.text import render_markdown
+from participation.models import Comment, Proposal, ProposalEvent, Support, utcnow
 
 
 @pytest.fixture
@@ -24,39 +23,6 @@ def create_support(app):
         )
         db.session.commit()
         return support
-
-    return factory
-
-
-@pytest.fixture
-def create_comment(app):
-    def factory(proposal: Proposal, author, body: str = "Un commentaire d'essai.", **fields):
-        comment = Comment(
-            proposal_id=proposal.id,
-            author_id=author.id if author is not None else None,
-            body=body,
-            body_html=render_markdown(body),
-            **fields,
-        )
-        db.session.add(comment)
-        db.session.commit()
-        return comment
-
-    return factory
-
-
-@pytest.fixture
-def create_report(app):
-    def factory(reporter, proposal=None, comment=None, reason: str = "Propos déplacés."):
-        report = Report(
-            reporter_id=reporter.id,
-            proposal_id=proposal.id if proposal is not None else None,
-            comment_id=comment.id if comment is not None else None,
-            reason=reason,
-        )
-        db.session.add(report)
-        db.session.commit()
-        return report
 
     return factory
 

@@ -4,34 +4,15 @@ filters, and the reports on proposals and on comments counted once each."""
 from datetime import timedelta
 
 from participation.extensions import db
-from participation.models import Comment, Report, utcnow
+from participation.models import utcnow
 from participation.moderation import queues
 from participation.moderation.reports import HIDDEN_BY_REPORTS
 
 EVERYWHERE = queues.QueueFilters()
 
 
-def report(reporter, item, days_ago, reason="Hors sujet"):
-    target = {"comment_id": item.id} if isinstance(item, Comment) else {"proposal_id": item.id}
-    db.session.add(
-        Report(
-            reporter_id=reporter.id,
-            reason=reason,
-            created_at=utcnow() - timedelta(days=days_ago),
-            **target,
-        )
-    )
-
-
-def comment_on(proposal, author, body="Un commentaire"):
-    comment = Comment(proposal=proposal, author=author, body=body, body_html=f"<p>{body}</p>")
-    db.session.add(comment)
-    db.session.flush()
-    return comment
-
-
 def test_open_reports_group_by_item_oldest_first_with_totals_and_filters(
-    app, create_user, create_round, create_pillar, create_proposal
+    app, create_user, create_round, create_pillar, create_proposal, create_comment, create_report
 ):
     first, second = create_round(title="Première"), create_round(title="Seconde")
     culture = create_pillar()
@@ -39,19 +20,22 @@ def test_open_reports_group_by_item_oldest_first_with_totals_and_filters(
     hidden = create_proposal(round=first, title="Un texte injurieux")
     hidden.hidden_at, hidden.hidden_reason = utcnow(), HIDDEN_BY_REPORTS
     elsewhere = create_proposal(round=second, title="Ailleurs")
-    comment = comment_on(
-        create_proposal(round=first, pillar=culture, title="Commentée"), create_user()
-    )
+    db.session.commit()
+    comment = create_comment(create_proposal(round=first, pillar=culture, title="Commentée"))
     a, b, c = create_user(), create_user(), create_user()
+
+    def report(reporter, item, days_ago, reason="Hors sujet", **fields):
+        target = "comment" if item is comment else "proposal"
+        created_at = utcnow() - timedelta(days=days_ago)
+        create_report(reporter, reason=reason, created_at=created_at, **{target: item}, **fields)
+
     report(a, reported, 3)
     report(b, reported, 1, "Doublon")
     report(a, hidden, 5)
     report(b, comment, 4)
     report(c, comment, 2)
     report(a, elsewhere, 9)
-    resolved = Report(reporter_id=c.id, proposal_id=reported.id, reason="Vu", resolved_at=utcnow())
-    db.session.add(resolved)
-    db.session.commit()
+    report(c, reported, 0, "Vu", resolved_at=utcnow())
 
     waiting = queues.open_reports(EVERYWHERE)
     assert (waiting.count, waiting.hidden_automatically) == (4, 1)
