@@ -168,6 +168,17 @@ def _proposal_ref(proposal: Proposal | None) -> dict | None:
     }
 
 
+def _dated_proposals(link: type[Support] | type[Follow], user: User):
+    """(since when, proposal) for each proposal ``user`` supports or follows, oldest first."""
+    return db.session.execute(
+        select(link.created_at, Proposal)
+        .join(Proposal, Proposal.id == link.proposal_id)
+        .where(link.user_id == user.id)
+        .options(joinedload(Proposal.round))
+        .order_by(link.created_at, link.id)
+    )
+
+
 def account_data(user: User) -> dict:
     """Everything the platform holds about ``user``, in a fixed number of queries.
 
@@ -206,13 +217,7 @@ def account_data(user: User) -> dict:
             }
         )
 
-    supports = db.session.execute(
-        select(Support.created_at, Proposal)
-        .join(Proposal, Proposal.id == Support.proposal_id)
-        .where(Support.user_id == user.id)
-        .options(joinedload(Proposal.round))
-        .order_by(Support.created_at, Support.id)
-    )
+    supports = _dated_proposals(Support, user)
     comments = db.session.scalars(
         select(Comment)
         .where(Comment.author_id == user.id)
@@ -229,13 +234,7 @@ def account_data(user: User) -> dict:
         .order_by(Report.created_at, Report.id)
     )
 
-    follows = db.session.execute(
-        select(Follow.created_at, Proposal)
-        .join(Proposal, Proposal.id == Follow.proposal_id)
-        .where(Follow.user_id == user.id)
-        .options(joinedload(Proposal.round))
-        .order_by(Follow.created_at, Follow.id)
-    )
+    follows = _dated_proposals(Follow, user)
     notifications = db.session.scalars(
         select(Notification)
         .where(Notification.user_id == user.id)
