@@ -1,0 +1,124 @@
+"""How a request's transaction ends (``participation/database.py``): with COMMIT when it only
+read, so that PostgreSQL keeps the statements prepared on the connection; with ROLLBACK as soon
+as it wrote anything, flushed or not, so that a request that stops half-way saves nothing."""
+
+import pytest
+from sqlalchemy import event, select, text, update
+
+from participation.database import only_read
+from participation.extensions import db
+from participation.models import User
+
+
+@pytest.fixture
+def endings(app):
+    """How each transaction on the app's engine ended: "commit" or "rollback", in order."""
+    seen = []
+
+    def commit(_conn):
+        seen.append("commit")
+
+    def rollback(_conn):
+        seen.append("rollback")
+
+    event.listen(db.engine, "commit", commit)
+    event.listen(db.engine, "rollback", rollback)
+    yield seen
+    event.remove(db.engine, "commit", commit)
+    event.remove(db.engine, "rollback", rollback)
+
+
+def test_a_session_that_only_read_is_known_so(app, create_user):
+    user = create_user()
+    db.session.commit()
+    db.session.scalar(select(User).where(User.id == user.id))
+    assert only_read(db.session())
+
+
+def test_a_flush_an_update_or_a_pending_change_is_a_write(app, create_user):
+    user = create_user()
+    db.session.commit()
+    user.display_name = "Changé"
+    assert not only_read(db.session()), "a change not yet flushed"
+    db.session.flush()
+    assert not only_read(db.session()), "a flushed change"
+    db.session.rollback()
+    assert only_read(db.session())
+    db.session.execute(update(User).where(User.id == user.id).values(display_name="Autre"))
+    assert not only_read(db.session()), "an UPDATE sent through the session"
+    db.session.rollback()
+    db.session.execute(text("SELECT 1"))
+    assert not only_read(db.session()), "raw SQL is taken for a write"
+    db.session.commit()
+    assert only_read(db.session())
+
+
+def test_a_page_read_ends_with_commit(client, create_proposal, endings):
+    proposal = create_proposal()
+    db.session.commit()
+    endings.clear()
+    response = client.get(f"/rounds/{proposal.round.slug}/proposals/{proposal.number}")
+    assert response.status_code == 200
+    assert endings == ["commit"]
+
+
+def test_what_a_request_changed_without_committing_is_rolled_back(app, create_user, endings):
+    user = create_user(display_name="Avant")
+    db.session.commit()
+    user_id = user.id
+    endings.clear()
+    # As a request does: its own app context, its own session, ended by the teardown.
+    with app.app_context():
+        db.session.get(User, user_id).display_name = "Pas gardé"
+    with app.app_context():
+        db.session.get(User, user_id).display_name = "Pas gardé non plus"
+        db.session.flush()
+    with app.app_context():
+        db.session.execute(update(User).where(User.id == user_id).values(display_name="Non"))
+    with app.app_context():
+        db.session.get(User, user_id)
+    assert endings == ["rollback", "rollback", "rollback", "commit"]
+    db.session.expire_all()
+    assert db.session.get(User, user_id).display_name == "Avant"
+
+
+def test_a_request_that_fails_is_rolled_back_even_after_reading(app, create_user, endings):
+    user = create_user()
+    db.session.commit()
+    endings.clear()
+    with pytest.raises(RuntimeError):
+        with app.app_context():
+            db.session.get(User, user.id)
+            raise RuntimeError("the view failed")
+    assert endings == ["rollback"]
+
+
+def test_postgresql_keeps_a_pages_prepared_statements_between_requests(
+    client, create_proposal, create_comment
+):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's (TEST_DATABASE_URL)")
+    proposal = create_proposal()
+    create_comment(proposal=proposal)
+    db.session.commit()
+    connections = set()
+
+    def keep(conn, *_args):
+        connections.add(conn.connection.driver_connection)
+
+    url = f"/rounds/{proposal.round.slug}/proposals/{proposal.number}"
+    event.listen(db.engine, "before_cursor_execute", keep)
+    try:
+        # psycopg prepares a statement on its sixth run on a connection (prepare_threshold 5).
+        for _ in range(7):
+            assert client.get(url).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", keep)
+    prepared = 0
+    for connection in connections:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+            prepared += cursor.fetchone()[0]
+        connection.rollback()
+    # The page's reads (its round, the proposal, its trail, its comments and their count…).
+    assert prepared >= 5
