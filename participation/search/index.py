@@ -12,7 +12,7 @@ On SQLite, a migration that rebuilds one of these tables (batch mode) drops its 
 must run ``sqlite_ddl(table)`` again.
 """
 
-from sqlalchemy import ColumnElement, column, func, literal, literal_column, table
+from sqlalchemy import ColumnElement, column, func, literal, literal_column, select, table
 
 from ..extensions import db
 from . import french
@@ -139,7 +139,10 @@ def match(model, query: french.Query) -> tuple[ColumnElement, ColumnElement, obj
     if db.engine.dialect.name == "postgresql":
         tsquery = func.to_tsquery(CONFIG, literal(_postgresql_text(query)))
         document = vector(model)
-        return document.op("@@")(tsquery), func.ts_rank(document, tsquery), None
+        # The rank reads the query from a subquery, computed once: a prepared statement's
+        # generic plan would otherwise parse and stem it again for every matching row.
+        once = select(tsquery).scalar_subquery()
+        return document.op("@@")(tsquery), func.ts_rank(document, once), None
     fts = table(INDEXED[model.__tablename__], column("rowid"))
     name = fts.name
     condition = literal_column(name).op("MATCH")(literal(_sqlite_text(query)))
