@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import BigInteger, Index, cast, func, literal, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..errors import ParticipationError
 from ..extensions import db
@@ -351,7 +352,7 @@ def _selected(query, round_: Round | None, filters: ProposalFilters):
 
 
 def get_proposal_or_404(round_: Round, number: int) -> Proposal:
-    return db.first_or_404(
+    proposal = db.first_or_404(
         select(Proposal)
         .where(Proposal.round_id == round_.id, Proposal.number == number)
         .options(
@@ -363,6 +364,10 @@ def get_proposal_or_404(round_: Round, number: int) -> Proposal:
             joinedload(Proposal.revision),
         )
     )
+    # Its round is the one in hand: the session only keeps a weak reference to it, and asking
+    # ``proposal.round`` once the caller let it go would read it again.
+    set_committed_value(proposal, "round", round_)
+    return proposal
 
 
 def trail(proposal: Proposal, viewer: User | None) -> list[ProposalEvent]:
