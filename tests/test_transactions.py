@@ -86,10 +86,9 @@ def test_a_request_that_fails_is_rolled_back_even_after_reading(app, create_user
     user = create_user()
     db.session.commit()
     endings.clear()
-    with pytest.raises(RuntimeError):
-        with app.app_context():
-            db.session.get(User, user.id)
-            raise RuntimeError("the view failed")
+    with pytest.raises(RuntimeError), app.app_context():
+        db.session.get(User, user.id)
+        raise RuntimeError("the view failed")
     assert endings == ["rollback"]
 
 
