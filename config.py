@@ -142,6 +142,9 @@ def load_config() -> dict:
         "CACHE_REDIS_URL": redis_url,
         "CACHE_KEY_PREFIX": "participation:figures:",
         "CACHE_DEFAULT_TIMEOUT": _int("FIGURES_CACHE_SECONDS", 300),
+        # Rendered lists of comments kept in each process under a key of all they show
+        # (fragments.py); 0 renders every one afresh
+        "FRAGMENT_CACHE_SIZE": _int("FRAGMENT_CACHE_SIZE", 2000),
         # Mail: SMTP when MAIL_SERVER is set, otherwise .eml files in instance/outbox/
         "MAIL_SERVER": os.environ.get("MAIL_SERVER"),
         "MAIL_PORT": _int("MAIL_PORT", 587),

@@ -28,7 +28,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from . import errors, i18n, logs, security, templating
+    from . import errors, fragments, i18n, logs, security, templating
     from .extensions import cache, csrf, db, limiter, login_manager, migrate
 
     logs.init_app(app)
@@ -36,6 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     cache.init_app(app)
+    fragments.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     i18n.init_app(app)

@@ -63,6 +63,7 @@ def init_app(app: Flask) -> None:
         machine_time=machine_time,
         number=format_number,
     )
+    from .fragments import fragment
     from .mail import public_url
     from .proposals.trail import trail_label
     from .rulebook import rulebook
@@ -70,6 +71,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         # Templates ask the same rules that routes and services enforce: rules.proposals.can_edit…
         rules=rulebook,
+        fragment=fragment,
         trail_label=trail_label,
         # Links in mails: from the configured public address, never from the request.
         public_url=public_url,

@@ -189,6 +189,17 @@ def comment_page(comment: Comment) -> int:
     return before // per_page() + 1
 
 
+@dataclass(frozen=True)
+class Actions:
+    """What the viewer may do with one comment of a thread: each is the rulebook's verdict."""
+
+    edit: bool = False
+    delete: bool = False
+    reply: bool = False
+    reported: bool = False
+    report: bool = False
+
+
 @dataclass
 class Thread:
     """One page of a proposal's comments, as ``viewer`` may see it, with what they may do.
@@ -250,6 +261,64 @@ class Thread:
         from ..moderation.rules import can_report
 
         return not self.has_reported(comment) and can_report(self.viewer, comment)
+
+    def actions(self, comment: Comment) -> Actions:
+        """The viewer's verdicts on ``comment``, asked once each (the page shows them, and the
+        cached list of comments is keyed by them)."""
+        found = self._actions.get(comment.id)
+        if found is None:
+            found = self._actions[comment.id] = Actions(
+                edit=bool(self.can_edit(comment)),
+                delete=bool(self.can_delete(comment)),
+                reply=bool(self.can_reply(comment)),
+                reported=self.has_reported(comment),
+                report=bool(self.can_report(comment)),
+            )
+        return found
+
+    @cached_property
+    def _actions(self) -> dict[int, Actions]:
+        return {}
+
+    @cached_property
+    def key(self) -> tuple | None:
+        """Everything the page's list of comments shows, for ``fragments.fragment``: each
+        comment's contents, its author's name as shown and the viewer's verdicts on it. None
+        when the list holds a form (a deletion's, with the viewer's CSRF token)."""
+        shown = []
+        for comment in self.comments:
+            shown.append(comment)
+            shown.extend(self.replies(comment))
+        if any(self.actions(comment).delete for comment in shown):
+            return None
+        return (
+            "comments",
+            self.proposal.id,
+            self.proposal.author_id,
+            self.pagination.first,
+            self.shows_hidden,
+            tuple(self._key(comment) for comment in shown),
+        )
+
+    def _key(self, comment: Comment) -> tuple:
+        author = comment.author
+        actions = self.actions(comment)
+        return (
+            comment.id,
+            comment.parent_id,
+            comment.author_id,
+            comment.origin,
+            comment.body_html,
+            comment.created_at,
+            comment.edited_at,
+            comment.deleted_at,
+            comment.hidden_at,
+            comment.hidden_reason,
+            comment.reply_count,
+            None if author is None or author.erased_at else author.display_name,
+            actions,
+            self.edit_deadline(comment) if actions.edit else None,
+        )
 
 
 def comment_thread(proposal: Proposal, page: int, viewer: User | None) -> Thread:

@@ -1,0 +1,50 @@
+"""Rendered parts of pages, kept in each process under a key made of everything they show.
+
+A page of fifty comments is the same HTML for every reader who may do the same things with
+them, until one of them changes: rendering it cost a third of a proposal's page. The caller
+gives the fragment's key, a tuple of every value the fragment shows or depends on (the rows'
+contents, the reader's verdicts, the language…), and the macro that renders it. Nothing is ever
+invalidated: a change makes a new key, and old keys fall out when the cache is full.
+
+A fragment that holds a form is never kept (its CSRF token is the reader's): its key is None.
+Kept by Flask-Caching's in-process cache, one per application (``FRAGMENT_CACHE_SIZE``
+fragments; 0 turns it off). It lives as long as the process: a deployment starts afresh.
+"""
+
+import hashlib
+from collections.abc import Callable
+
+from flask import Flask, current_app, request
+from flask_babel import get_locale, get_timezone
+from flask_caching import Cache
+from markupsafe import Markup
+
+fragments = Cache()
+
+
+def init_app(app: Flask) -> None:
+    size = app.config.get("FRAGMENT_CACHE_SIZE", 2000)
+    fragments.init_app(
+        app,
+        config={
+            "CACHE_TYPE": "SimpleCache" if size else "NullCache",
+            "CACHE_THRESHOLD": size,
+            "CACHE_DEFAULT_TIMEOUT": 0,
+            "CACHE_NO_NULL_WARNING": True,
+        },
+    )
+
+
+def fragment(key: tuple | None, render: Callable[[], str]) -> Markup:
+    """``render()``, or what it gave last time for the same ``key``."""
+    if key is None or not current_app.config.get("FRAGMENT_CACHE_SIZE", 2000):
+        return Markup(render())
+    # What every fragment depends on besides its key: the language, the time zone dates are
+    # shown in, and where the site is mounted (its links).
+    whole = (key, str(get_locale()), str(get_timezone()), request.script_root)
+    name = "fragment:" + hashlib.blake2b(repr(whole).encode(), digest_size=20).hexdigest()
+    html = fragments.get(name)
+    if html is None:
+        html = str(render())
+        fragments.set(name, html)
+    return Markup(html)
