@@ -17,7 +17,7 @@ from .services import (
     BODY_MAX,
     SORTS,
     ProposalFilters,
-    browse_query,
+    browse_page,
     edit_proposal,
     final_proposal,
     load_round_with_pillars,
@@ -67,12 +67,7 @@ def index(slug: str):
         sort=sort if sort in SORTS else "supports",
         seed=seed or 1,
     )
-    page = db.paginate(
-        browse_query(round_, filters),
-        page=page_arg(),
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
-    )
+    page = browse_page(round_, filters, page_arg(), current_app.config["PAGE_SIZE"])
     return render_template(
         "proposals/index.html",
         round=round_,

@@ -4,8 +4,10 @@ Services take the acting user, flush, never commit; rules live in ``rules`` and 
 and every service requires the rule's verdict, so that no route can get round it.
 """
 
+import random
 from dataclasses import dataclass
 
+from flask_sqlalchemy.pagination import Pagination, SelectPagination
 from sqlalchemy import BigInteger, Index, cast, func, literal, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
@@ -305,24 +307,9 @@ class ProposalFilters:
 def browse_query(round_: Round | None, filters: ProposalFilters, load=selectinload):
     """The visible proposals the filters select, in their order. By default the page of rows
     first (read from an index), then their few related rows, a query each (``load``)."""
-    options = (load(Proposal.pillar), load(Proposal.neighbourhood), load(Proposal.round))
     if filters.sort == "random":
-        # The same seed gives the same order on every page; a new visit gets a new seed. The
-        # key of each selected proposal is computed from its id, read from an index alone; the
-        # page's rows are then fetched by primary key (at full scale 11 ms instead of 62 for
-        # sorting whole rows, and 4 ms instead of 23 for the count).
-        key = ((cast(Proposal.id, BigInteger) * filters.seed) % 2147483629).label("shuffle")
-        shuffled = _selected(select(Proposal.id, key), round_, filters).subquery("shuffled")
-        # From the subquery, an outer join on the primary key: the page's count then reads
-        # the index alone (PostgreSQL drops a join to a unique key whose columns go unused).
-        return (
-            select(Proposal)
-            .select_from(shuffled)
-            .join(Proposal, Proposal.id == shuffled.c.id, isouter=True)
-            .options(*options)
-            .order_by(shuffled.c.shuffle, shuffled.c.id)
-        )
-    query = _selected(select(Proposal), round_, filters).options(*options)
+        return _rows_in_order(_shuffled(round_, filters).subquery("shuffled"), load)
+    query = _selected(select(Proposal), round_, filters).options(*_related(load))
     if filters.sort == "newest":
         return query.order_by(Proposal.published_at.desc(), Proposal.id.desc())
     if filters.sort == "comments":
@@ -330,6 +317,70 @@ def browse_query(round_: Round | None, filters: ProposalFilters, load=selectinlo
     return query.order_by(
         (Proposal.support_count + Proposal.paper_support_count).desc(), Proposal.id.desc()
     )
+
+
+def _related(load=selectinload) -> tuple:
+    return (load(Proposal.pillar), load(Proposal.neighbourhood), load(Proposal.round))
+
+
+# The random order: the same seed gives the same order on every page; a new visit gets a new
+# seed. Each selected proposal's key is computed from its id, read from an index alone; the
+# page's rows are then fetched by primary key.
+# Primes below 2**31: a key times a multiplier below them fits in 64 bits on both databases.
+SHUFFLE_PRIMES = (2147483629, 2147483587, 2147483579)
+
+
+def _shuffled(round_: Round | None, filters: ProposalFilters):
+    """The ids the filters select, with their key in the order of ``filters.seed``: the id
+    multiplied and reduced modulo three primes in turn, by multipliers drawn from the seed.
+    One product modulo one prime keeps the ids in an arithmetic pattern, and in their own
+    order when the multiplier is small (the seed itself was the multiplier: a visit in 14 then
+    saw the oldest proposals first, at full scale)."""
+    draw = random.Random(filters.seed)
+    key = cast(Proposal.id, BigInteger)
+    for prime in SHUFFLE_PRIMES:
+        key = (key * draw.randrange(1, prime)) % prime
+    return _selected(select(Proposal.id, key.label("shuffle")), round_, filters)
+
+
+def _rows_in_order(shuffled, load=selectinload):
+    """The proposals of the ``shuffled`` ids (a subquery), in their order."""
+    return (
+        select(Proposal)
+        .join(shuffled, Proposal.id == shuffled.c.id)
+        .options(*_related(load))
+        .order_by(shuffled.c.shuffle, shuffled.c.id)
+    )
+
+
+class ShuffledPagination(SelectPagination):
+    """A page of the random order: its ids are picked first, the lowest keys among the selected
+    ones (one pass over an index, keeping the page's few), then their rows; the count reads the
+    ids alone. Paginating the rows in order instead sorted every selected id before joining
+    (at full scale 6 ms of SQL instead of 2.5, and a parallel plan under load)."""
+
+    def _query_items(self) -> list[Proposal]:
+        shuffled = self._query_args["select"]
+        page = (
+            shuffled.order_by(shuffled.selected_columns.shuffle, shuffled.selected_columns.id)
+            .limit(self.per_page)
+            .offset(self._query_offset)
+            .subquery("shuffled")
+        )
+        return list(self._query_args["session"].scalars(_rows_in_order(page)))
+
+
+def browse_page(round_: Round, filters: ProposalFilters, page: int, per_page: int) -> Pagination:
+    """Page ``page`` of a round's list, as ``browse_query`` orders it."""
+    if filters.sort == "random":
+        return ShuffledPagination(
+            select=_shuffled(round_, filters),
+            session=db.session(),
+            page=page,
+            per_page=per_page,
+            error_out=False,
+        )
+    return db.paginate(browse_query(round_, filters), page=page, per_page=per_page, error_out=False)
 
 
 def _selected(query, round_: Round | None, filters: ProposalFilters):

@@ -9,6 +9,7 @@ from participation.proposals import errors
 from participation.proposals.services import (
     ProposalFilters,
     ProposalInput,
+    browse_page,
     browse_query,
     edit_proposal,
     similar_proposals,
@@ -164,6 +165,49 @@ def test_browse_filters_search_and_sorts(open_round, create_proposal, create_nei
     first = ids(sort="random", seed=42)
     assert sorted(first) == sorted([a.id, b.id, c.id])
     assert ids(sort="random", seed=42) == first
+
+
+@pytest.mark.parametrize("seed", [1, 42, 999_983])
+def test_the_random_orders_pages_follow_its_order(open_round, create_proposal, seed):
+    """The list's pages pick their ids first (``ShuffledPagination``): page after page, they
+    give the order ``browse_query`` defines, filters and count included."""
+    pillar = open_round.pillars[1]
+    for i in range(23):
+        create_proposal(round=open_round, pillar=pillar if i % 3 else None, title=f"Idée {i}")
+    create_proposal(round=open_round, pillar=pillar, hidden_at=utcnow())
+    create_proposal(round=open_round, pillar=pillar, status="submitted")
+    for filters in (
+        ProposalFilters(sort="random", seed=seed),
+        ProposalFilters(sort="random", seed=seed, pillar_id=pillar.id),
+    ):
+        ordered = [p.id for p in db.session.scalars(browse_query(open_round, filters))]
+        pages = [browse_page(open_round, filters, n, 5) for n in (1, 2, 3, 4, 5, 6)]
+        assert [p.id for page in pages for p in page.items] == ordered
+        assert {page.total for page in pages} == {len(ordered)}
+        assert pages[0].pages == -(-len(ordered) // 5) and not pages[5].items
+    assert len(ordered) == 15
+
+
+def test_each_seed_shuffles_the_list(open_round, create_proposal):
+    by_id = sorted(create_proposal(round=open_round).id for _ in range(20))
+
+    def longest_ascending_run(order: list[int]) -> int:
+        longest = run = 1
+        for before, after in zip(order, order[1:], strict=False):
+            run = run + 1 if after > before else 1
+            longest = max(longest, run)
+        return longest
+
+    orders = set()
+    for seed in [*range(1, 41), 500, 77_777, 999_999]:
+        filters = ProposalFilters(sort="random", seed=seed)
+        order = [p.id for p in db.session.scalars(browse_query(open_round, filters))]
+        assert sorted(order) == by_id
+        # A shuffle of 20 rarely holds an ascending run of more than 8; a multiplier too small
+        # to wrap around the prime kept all 20 in their order.
+        assert longest_ascending_run(order) <= 10, (seed, order)
+        orders.add(tuple(order))
+    assert len(orders) == 43
 
 
 def test_published_at_orders_newest(open_round, create_proposal):
