@@ -4,7 +4,8 @@ A page of fifty comments is the same HTML for every reader who may do the same t
 them, until one of them changes: rendering it cost a third of a proposal's page. The caller
 gives the fragment's key, a tuple of every value the fragment shows or depends on (the rows'
 contents, the reader's verdicts, the language…), and the macro that renders it. Nothing is ever
-invalidated: a change makes a new key, and old keys fall out when the cache is full.
+invalidated: a change makes a new key. A fragment is kept an hour at most; when the cache is
+full, the oldest go first.
 
 A fragment that holds a form is never kept (its CSRF token is the reader's): its key is None.
 Kept by Flask-Caching's in-process cache, one per application (``FRAGMENT_CACHE_SIZE``
@@ -29,7 +30,8 @@ def init_app(app: Flask) -> None:
         config={
             "CACHE_TYPE": "SimpleCache" if size else "NullCache",
             "CACHE_THRESHOLD": size,
-            "CACHE_DEFAULT_TIMEOUT": 0,
+            # With no timeout, a full cache would drop every fragment at once (cachelib).
+            "CACHE_DEFAULT_TIMEOUT": 3600,
             "CACHE_NO_NULL_WARNING": True,
         },
     )
@@ -39,12 +41,16 @@ def fragment(key: tuple | None, render: Callable[[], str]) -> Markup:
     """``render()``, or what it gave last time for the same ``key``."""
     if key is None or not current_app.config.get("FRAGMENT_CACHE_SIZE", 2000):
         return Markup(render())
-    # What every fragment depends on besides its key: the language, the time zone dates are
-    # shown in, and where the site is mounted (its links).
-    whole = (key, str(get_locale()), str(get_timezone()), request.script_root)
-    name = "fragment:" + hashlib.blake2b(repr(whole).encode(), digest_size=20).hexdigest()
+    name = stored_name(key)
     html = fragments.get(name)
     if html is None:
         html = str(render())
         fragments.set(name, html)
     return Markup(html)
+
+
+def stored_name(key: tuple) -> str:
+    """The cache's name for ``key`` with what every fragment depends on besides it: the
+    language, the time zone dates are shown in, and where the site is mounted (its links)."""
+    whole = (key, str(get_locale()), str(get_timezone()), request.script_root)
+    return "fragment:" + hashlib.blake2b(repr(whole).encode(), digest_size=20).hexdigest()

@@ -129,3 +129,29 @@ def test_a_list_holding_a_deletion_form_is_never_kept(app, discussion):
     keys = [comment_thread(proposal, 1, people[r]).key for r in ("resident", "moderator")]
     keys.append(comment_thread(proposal, 1, None).key)
     assert None not in keys and len(set(keys)) == 3
+
+
+def test_the_cache_keeps_at_most_its_size_the_newest_first(app_factory):
+    from participation.fragments import fragment, fragments, stored_name
+
+    app = app_factory(FRAGMENT_CACHE_SIZE=3)
+    rendered = []
+
+    def render(n):
+        def go():
+            rendered.append(n)
+            return f"<p>{n}</p>"
+
+        return go
+
+    with app.test_request_context():
+        for n in range(6):
+            assert fragment(("test", n), render(n)) == f"<p>{n}</p>"
+        assert fragment(("test", 5), render(5)) == "<p>5</p>"
+        assert rendered == [0, 1, 2, 3, 4, 5]
+        kept = [n for n in range(6) if fragments.get(stored_name(("test", n))) is not None]
+        # The cache prunes down to its size before it adds the next one (cachelib).
+        assert kept == [2, 3, 4, 5]
+        assert fragment(None, render("form")) == "<p>form</p>"
+        assert fragment(None, render("form")) == "<p>form</p>"
+        assert rendered[-2:] == ["form", "form"]
