@@ -17,6 +17,7 @@ place. Settings, all from the environment:
     BENCH_WORKERS       gunicorn sync workers (2)
     BENCH_CONNECTIONS   wrk connection counts, comma-separated (1,8,32)
     BENCH_DURATION      seconds of wrk per page and connection count (10)
+    BENCH_WARMUP        seconds of wrk per page before measuring it, not counted (1)
     BENCH_PORT          port gunicorn listens on, on 127.0.0.1 (8765)
 
     python -m participation.bench markdown bench-results/postgresql-1.json

@@ -41,6 +41,7 @@ class Settings:
     generate: bool
     connections: tuple[int, ...]
     duration: int
+    warmup: int
     server: Gunicorn
 
     @classmethod
@@ -53,6 +54,7 @@ class Settings:
             generate=env("BENCH_GENERATE", "1") != "0",
             connections=tuple(int(n) for n in env("BENCH_CONNECTIONS", "1,8,32").split(",")),
             duration=int(env("BENCH_DURATION", "10")),
+            warmup=int(env("BENCH_WARMUP", "1")),
             server=Gunicorn(
                 workers=int(env("BENCH_WORKERS", "2")), port=int(env("BENCH_PORT", "8765"))
             ),
@@ -249,11 +251,21 @@ def measure(
     with serve(server, environment, RESULTS / "gunicorn.log"):
         for page in pages_:
             page_cookie = cookies.get(page.as_person)
-            # Warm every worker (templates compiled, connections open) and check the answer.
             for _ in range(2 * server.workers):
                 status = fetch(server.base_url + page.url, page_cookie)
                 if status != 200:
                     raise PageFailed(f"{page.name} ({page.url}) answered {status} through gunicorn")
+            # Warm every worker, as a server that has been running is: its templates compiled,
+            # its connection open, its statements prepared (psycopg prepares a statement on its
+            # sixth run on a connection, and PostgreSQL settles on a plan after five more).
+            if settings.warmup:
+                drive(
+                    server.base_url + page.url,
+                    max(settings.connections),
+                    settings.warmup,
+                    page_cookie,
+                )
+                drain(server)
             results[page.name] = []
             for connections in settings.connections:
                 run = drive(server.base_url + page.url, connections, settings.duration, page_cookie)
@@ -310,6 +322,7 @@ def assemble(
             "version": wrk_version(),
             "threads": 1,
             "duration_s": settings.duration,
+            "warmup_s": settings.warmup,
             "connections": list(settings.connections),
         },
         "data": data,
