@@ -257,8 +257,11 @@ def measure(
                     raise PageFailed(f"{page.name} ({page.url}) answered {status} through gunicorn")
             # Warm every worker, as a server that has been running is: its templates compiled,
             # its connection open, its statements prepared (psycopg prepares a statement on its
-            # sixth run on a connection, and PostgreSQL settles on a plan after five more).
-            if settings.warmup:
+            # sixth run on a connection, and PostgreSQL settles on a plan after five more). Not
+            # the bare route: it has nothing to warm, and the one run where it was warmed had
+            # requests stalled for a second or more at 8 connections (2,000 connections a
+            # second, each closed by a sync worker), which no other run had.
+            if settings.warmup and page.url != BARE_PATH:
                 drive(
                     server.base_url + page.url,
                     max(settings.connections),
