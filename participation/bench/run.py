@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from sqlalchemy import event, select, text
+from sqlalchemy import event, func, select, text
 
 from .. import ROOT
 from .app import BARE_PATH, create_bench_app
@@ -67,6 +67,8 @@ class Settings:
 
 def pages(db) -> list[Page]:
     """The pages measured, found in the data: the measured round, its busiest proposal…"""
+    from flask import current_app
+
     from ..models import Pillar, Proposal, Round
 
     round_ = db.session.scalar(select(Round).where(Round.slug == MEASURED_ROUND))
@@ -77,6 +79,12 @@ def pages(db) -> list[Page]:
         .limit(1)
     )
     pillar_id = db.session.scalar(select(Pillar.id).where(Pillar.slug == FILTER_PILLAR))
+    # A deep page: the 50th, or the last full one of a smaller round (at 1/100 of the scale the
+    # round has 9 pages, and an empty 50th page measured no card at all).
+    visible = db.session.scalar(
+        select(func.count()).where(Proposal.round_id == round_.id, Proposal.is_visible)
+    )
+    deep = max(1, min(50, visible // current_app.config["PAGE_SIZE"]))
     base = f"/rounds/{round_.slug}"
     listing = f"{base}/proposals/"
     return [
@@ -87,7 +95,7 @@ def pages(db) -> list[Page]:
         Page("proposals, newest", f"{listing}?sort=newest"),
         Page("proposals, most commented", f"{listing}?sort=comments"),
         Page("proposals, random", f"{listing}?sort=random&seed=77"),
-        Page("proposals, page 50", f"{listing}?page=50"),
+        Page("proposals, deep page", f"{listing}?page={deep}"),
         Page("proposals, filtered by pillar", f"{listing}?pillar={pillar_id}"),
         Page("proposals, search", f"{listing}?q={quote(SEARCH)}"),
         Page("search page", f"/search/?q={quote(SEARCH)}"),
