@@ -1,12 +1,15 @@
 """Engine settings that depend on the database in use, and how a request's transaction ends."""
 
+import logging
+
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from .extensions import db
+
+logger = logging.getLogger(__name__)
 
 
 def _configure_sqlite(dbapi_connection, _record) -> None:
@@ -49,10 +52,12 @@ def _executed(state: ORMExecuteState) -> None:
         state.session.info["wrote"] = True
 
 
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_rollback")
-def _ended(session: Session) -> None:
-    session.info.pop("wrote", None)
+@event.listens_for(Session, "after_transaction_end")
+def _ended(session: Session, transaction: SessionTransaction) -> None:
+    # The transaction itself, not a savepoint within it: what was written before a savepoint,
+    # or in one released since, is still the transaction's to commit or roll back.
+    if transaction.parent is None:
+        session.info.pop("wrote", None)
 
 
 def only_read(session: Session) -> bool:
@@ -68,8 +73,18 @@ def _end_reads_with_commit(exc: BaseException | None) -> None:
     if session.in_transaction() and only_read(session):
         try:
             session.commit()
-        except SQLAlchemyError:
-            session.rollback()
+        except Exception:
+            # Never raise from here: Flask would skip the teardowns after this one, and
+            # Flask-SQLAlchemy's, which closes the session (rolling back what is left).
+            logger.exception("ending a read-only transaction failed")
+
+
+def _begin_before_savepoint(connection, _name) -> None:
+    """The sqlite3 module begins a transaction only before a write: a savepoint opened first
+    became the transaction itself, and releasing it committed everything, even when the request
+    failed afterwards. The transaction is begun first, as it would be before a write."""
+    if not connection.connection.dbapi_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN")
 
 
 def init_app(app: Flask) -> None:
@@ -77,4 +92,5 @@ def init_app(app: Flask) -> None:
         engine: Engine = db.engine
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _configure_sqlite)
+            event.listen(engine, "savepoint", _begin_before_savepoint)
     app.teardown_appcontext(_end_reads_with_commit)

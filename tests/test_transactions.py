@@ -62,11 +62,21 @@ def test_a_page_read_ends_with_commit(client, create_proposal, endings):
     assert endings == ["commit"]
 
 
-def test_what_a_request_changed_without_committing_is_rolled_back(app, create_user, endings):
+@pytest.fixture
+def user_id(create_user, endings) -> int:
+    """A committed account named "Avant"; the endings are counted from here."""
     user = create_user(display_name="Avant")
     db.session.commit()
-    user_id = user.id
     endings.clear()
+    return user.id
+
+
+def name_of(user_id: int) -> str:
+    db.session.expire_all()
+    return db.session.get(User, user_id).display_name
+
+
+def test_what_a_request_changed_without_committing_is_rolled_back(app, user_id, endings):
     # As a request does: its own app context, its own session, ended by the teardown.
     with app.app_context():
         db.session.get(User, user_id).display_name = "Pas gardé"
@@ -78,16 +88,23 @@ def test_what_a_request_changed_without_committing_is_rolled_back(app, create_us
     with app.app_context():
         db.session.get(User, user_id)
     assert endings == ["rollback", "rollback", "rollback", "commit"]
-    db.session.expire_all()
-    assert db.session.get(User, user_id).display_name == "Avant"
+    assert name_of(user_id) == "Avant"
 
 
-def test_a_request_that_fails_is_rolled_back_even_after_reading(app, create_user, endings):
-    user = create_user()
-    db.session.commit()
-    endings.clear()
+def test_a_savepoint_does_not_hide_what_was_written_before_or_within_it(app, user_id, endings):
+    with app.app_context():
+        db.session.get(User, user_id).display_name = "Écrit avant"
+        with db.session.begin_nested():
+            db.session.execute(select(User.id).where(User.id == user_id))
+    with app.app_context(), db.session.begin_nested():
+        db.session.get(User, user_id).display_name = "Écrit dedans"
+    assert endings == ["rollback", "rollback"]
+    assert name_of(user_id) == "Avant"
+
+
+def test_a_request_that_fails_is_rolled_back_even_after_reading(app, user_id, endings):
     with pytest.raises(RuntimeError), app.app_context():
-        db.session.get(User, user.id)
+        db.session.get(User, user_id)
         raise RuntimeError("the view failed")
     assert endings == ["rollback"]
 
