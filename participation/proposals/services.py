@@ -378,6 +378,7 @@ def browse_page(round_: Round, filters: ProposalFilters, page: int, per_page: in
             session=db.session(),
             page=page,
             per_page=per_page,
+            max_per_page=None,
             error_out=False,
         )
     return db.paginate(browse_query(round_, filters), page=page, per_page=per_page, error_out=False)
