@@ -81,6 +81,7 @@ def test_resident_signs_up_proposes_supports_comments_and_replies(app, page, ope
     page.locator("form.comment-form button[type=submit]").click()
     comment = page.locator("article.comment").filter(has_text="vélos cargo")
     expect(comment).to_be_visible()
+    page.wait_for_load_state()  # reply.js (deferred) has run: "Reply" opens the form here
     comment.locator("a[data-reply-to]").click()
     comment.locator("form.comment-reply textarea").fill("Je précise : à l'abri de la pluie.")
     comment.locator("form.comment-reply button[type=submit]").click()
