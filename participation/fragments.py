@@ -15,7 +15,7 @@ fragments; 0 turns it off). It lives as long as the process: a deployment starts
 import hashlib
 from collections.abc import Callable
 
-from flask import Flask, current_app, request
+from flask import Flask, request
 from flask_babel import get_locale, get_timezone
 from flask_caching import Cache
 from markupsafe import Markup
@@ -24,7 +24,7 @@ fragments = Cache()
 
 
 def init_app(app: Flask) -> None:
-    size = app.config.get("FRAGMENT_CACHE_SIZE", 2000)
+    size = app.config["FRAGMENT_CACHE_SIZE"]
     fragments.init_app(
         app,
         config={
@@ -38,8 +38,9 @@ def init_app(app: Flask) -> None:
 
 
 def fragment(key: tuple | None, render: Callable[[], str]) -> Markup:
-    """``render()``, or what it gave last time for the same ``key``."""
-    if key is None or not current_app.config.get("FRAGMENT_CACHE_SIZE", 2000):
+    """``render()``, or what it gave last time for the same ``key`` (with a size of 0 the cache
+    keeps nothing: Flask-Caching's NullCache)."""
+    if key is None:
         return Markup(render())
     name = stored_name(key)
     html = fragments.get(name)

@@ -215,6 +215,7 @@ class Thread:
     proposal_reported: bool = False
     shows_hidden: bool = False
     now: datetime = field(default_factory=utcnow)
+    _actions: dict[int, Actions] = field(default_factory=dict, init=False, repr=False)
 
     @property
     def comments(self) -> list[Comment]:
@@ -275,10 +276,6 @@ class Thread:
                 report=bool(self.can_report(comment)),
             )
         return found
-
-    @cached_property
-    def _actions(self) -> dict[int, Actions]:
-        return {}
 
     @cached_property
     def key(self) -> tuple | None:

@@ -109,7 +109,7 @@ def test_what_changes_in_the_list_shows_at_once(
     assert "Nom changé" not in page() and "Deleted account" in page()
 
 
-def test_dates_follow_the_language(client, discussion):
+def test_the_kept_list_follows_the_language(client, discussion):
     proposal, _people = discussion
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "fr"
     french = client.get(url_of(proposal)).text
