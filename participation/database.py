@@ -94,3 +94,13 @@ def init_app(app: Flask) -> None:
             event.listen(engine, "connect", _configure_sqlite)
             event.listen(engine, "savepoint", _begin_before_savepoint)
     app.teardown_appcontext(_end_reads_with_commit)
+
+
+def forget_inherited_connections(app: Flask) -> None:
+    """In a process forked from one that had used the database (gunicorn's workers are forked
+    from the master that loaded the app): the connections in the pools are the parent's, and two
+    processes on one connection mix their queries. They are dropped without being closed, which
+    would close them for the parent too; the process opens its own."""
+    with app.app_context():
+        for engine in db.engines.values():
+            engine.dispose(close=False)

@@ -1,3 +1,6 @@
+import pytest
+
+
 def test_home_page_is_french_by_default(client):
     response = client.get("/")
     assert response.status_code == 200
@@ -67,3 +70,22 @@ def test_templates_follow_a_forced_language_within_a_request(app):
         with force_locale("en"):
             assert render_template_string(template) == "Home · 2 comments"
         assert render_template_string(template) == "Accueil · 2 commentaires"
+
+
+def test_every_template_compiles_before_the_first_request(app, tmp_path):
+    # gunicorn's master compiles them once for its workers (gunicorn.conf.py).
+    from jinja2 import TemplateSyntaxError
+
+    from participation import ROOT
+    from participation.templating import compile_templates
+
+    files = [p for p in (ROOT / "templates").rglob("*") if p.is_file()]
+    assert compile_templates(app) == len(files)
+    # A template that does not compile stops the server at its start, not at a page.
+    (tmp_path / "broken.html").write_text("{% if %}")
+    app.jinja_loader.searchpath.append(str(tmp_path))
+    try:
+        with pytest.raises(TemplateSyntaxError):
+            compile_templates(app)
+    finally:
+        app.jinja_loader.searchpath.remove(str(tmp_path))

@@ -72,6 +72,10 @@ class Gunicorn:
     def command(self) -> list[str]:
         return [
             str(Path(sys.executable).with_name("gunicorn")),
+            # Production's settings (the app loaded once and forked, workers replaced now and
+            # then…), with the run's own number of workers, address and timeout.
+            "--config",
+            "gunicorn.conf.py",  # in the directory gunicorn runs in, the project's
             "--workers",
             str(self.workers),
             "--worker-class",
