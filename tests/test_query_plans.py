@@ -60,7 +60,8 @@ def test_the_moderation_queues_read_what_waits_from_their_indexes(planner, creat
     to_decide = planner(lambda: queues.awaiting_decision(everywhere))
     first = only(to_decide, "LIMIT")
     assert "ix_proposals_to_decide_supports" in first and "Sort" not in first, first
-    # Counted from either partial index (the planner weighs them), never from the table.
+    # Counted, pillar by pillar, from either partial index (the planner weighs them), never
+    # from the table.
     counted = only(to_decide, "count(")
     assert "ix_proposals_to_decide" in counted and "Seq Scan" not in counted, counted
 
@@ -69,3 +70,18 @@ def test_the_moderation_queues_read_what_waits_from_their_indexes(planner, creat
 
     to_publish = only(planner(lambda: queues.awaiting_publication(everywhere)), "LIMIT")
     assert "ix_proposals_to_publish" in to_publish and "Sort" not in to_publish, to_publish
+
+
+def test_the_reports_queue_reads_its_first_page_and_what_was_hidden_from_indexes(
+    planner, create_proposal
+):
+    create_proposal()
+    plans = planner(lambda: queues.open_reports(queues.QueueFilters()))
+    first = only(plans, "LIMIT")
+    # In the order of the open reports, each checked against the item's earlier open reports.
+    assert "ix_reports_open " in first and "Sort" not in first, first
+    assert "Seq Scan" not in first, first
+    counts = only(plans, "count(")
+    for index in ("ix_proposals_hidden_by_reports", "ix_comments_hidden_by_reports"):
+        assert index in counts, counts
+    assert "Seq Scan on comments" not in counts and "Seq Scan on proposals" not in counts, counts

@@ -68,7 +68,6 @@ def home():
         to_publish=queues.awaiting_publication(filters),
         changes=queues.awaiting_changes(filters),
         reports=queues.open_reports(filters),
-        backlog=queues.decisions_by_pillar(filters),
         to_decide=queues.awaiting_decision(filters),
         duplicates=queues.likely_duplicates(filters),
         bulk_form=BulkForm(),

@@ -22,7 +22,7 @@ def test_open_reports_group_by_item_oldest_first_with_totals_and_filters(
     elsewhere = create_proposal(round=second, title="Ailleurs")
     db.session.commit()
     comment = create_comment(create_proposal(round=first, pillar=culture, title="Commentée"))
-    a, b, c = create_user(), create_user(), create_user()
+    a, b, c, d = create_user(), create_user(), create_user(), create_user()
 
     def report(reporter, item, days_ago, reason="Hors sujet", **fields):
         target = "comment" if item is comment else "proposal"
@@ -36,6 +36,8 @@ def test_open_reports_group_by_item_oldest_first_with_totals_and_filters(
     report(c, comment, 2)
     report(a, elsewhere, 9)
     report(c, reported, 0, "Vu", resolved_at=utcnow())
+    # Resolved before the others came: the comment's first open report is the one of 4 days ago.
+    report(d, comment, 8, "Réglé", resolved_at=utcnow())
 
     waiting = queues.open_reports(EVERYWHERE)
     assert (waiting.count, waiting.hidden_automatically) == (4, 1)
@@ -43,6 +45,7 @@ def test_open_reports_group_by_item_oldest_first_with_totals_and_filters(
     assert abs(waiting.oldest - (utcnow() - timedelta(days=9))) < timedelta(minutes=1)
     by_item = {r.item: r for r in waiting.items}
     assert (by_item[comment].count, by_item[comment].is_comment) == (2, True)
+    assert abs(by_item[comment].first_at - (utcnow() - timedelta(days=4))) < timedelta(minutes=1)
     assert by_item[comment].proposal == comment.proposal
     assert by_item[reported].reasons == ["Hors sujet", "Doublon"]
     assert by_item[hidden].hidden_automatically
@@ -77,8 +80,9 @@ def test_proposals_to_decide_most_supported_first_and_counted_by_pillar(
 
     waiting = queues.awaiting_decision(EVERYWHERE)
     assert waiting.items == [high, studied, low] and waiting.count == 3
-    backlog = {b.pillar: b.count for b in queues.decisions_by_pillar(EVERYWHERE)}
+    backlog = {b.pillar: b.count for b in waiting.by_pillar}
     assert backlog == {mobility: 2, housing: 1}
+    assert waiting.oldest == min(p.published_at for p in (high, studied, low))
     assert queues.awaiting_decision(queues.QueueFilters(pillar_id=mobility.id)).items == [
         studied,
         low,
