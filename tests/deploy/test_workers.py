@@ -10,7 +10,6 @@ from participation.database import forget_inherited_connections
 from participation.extensions import db
 
 
-
 @pytest.fixture
 def pg_app(app):
     if db.engine.dialect.name != "postgresql":
