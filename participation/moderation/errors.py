@@ -32,6 +32,10 @@ class AlreadyHidden(ParticipationError):
     message = _l("This has been hidden by moderation.")
 
 
+class NotHidden(ParticipationError):
+    message = _l("This is not hidden.")
+
+
 class ReasonLength(Invalid):
     message = _l("Give a reason of between 5 and 1,000 characters.")
     field = "reason"

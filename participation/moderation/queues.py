@@ -12,7 +12,7 @@ from ..extensions import db
 from ..models import Comment, Pillar, Proposal, ProposalRevision, ProposalStatus, Report, Round
 from ..proposals.services import TOTAL_SUPPORTS, keywords
 from ..proposals.state import AWAITING_DECISION, Allows, sources_of, statuses_allowing
-from .reports import HIDDEN_BY_REPORTS
+from .rules import HIDDEN_BY_REPORTS, hidden_by_reports
 
 S = ProposalStatus
 
@@ -163,7 +163,7 @@ class ReportedItem:
     def hidden_automatically(self) -> bool:
         """Hidden by the platform when the reports reached the threshold, not by a moderator:
         it waits for a moderator to hide it for good, or show it again."""
-        return self.item.hidden_reason == HIDDEN_BY_REPORTS
+        return hidden_by_reports(self.item)
 
     @property
     def proposal(self) -> Proposal:

@@ -20,8 +20,7 @@ from ..models import Comment, EventKind, Proposal, Report, User, utcnow
 from ..notifications import notify_author
 from ..proposals import state
 from . import errors, rules
-
-HIDDEN_BY_REPORTS = "reported"
+from .rules import HIDDEN_BY_REPORTS
 
 
 def _report_target(item: Comment | Proposal):
@@ -140,11 +139,35 @@ def _required(reason: str | None) -> str:
     return reason
 
 
+def _hide_for_good(item: Proposal | Comment, actor: User, reason: str) -> bool:
+    """A moderator confirms what the reports hid: their reason replaces the platform's. False
+    when the item is no longer hidden by its reports."""
+    model = type(item)
+    result = db.session.execute(
+        update(model)
+        .where(
+            model.id == item.id,
+            model.hidden_at.isnot(None),
+            model.hidden_reason == HIDDEN_BY_REPORTS,
+        )
+        .values(hidden_reason=reason)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(item, ["hidden_at", "hidden_reason"])
+    if result.rowcount != 1:
+        return False
+    if isinstance(item, Proposal):
+        state.record(item, EventKind.HIDDEN, actor, is_public=False)
+    db.session.flush()
+    return True
+
+
 def hide(item: Proposal | Comment, actor: User, reason: str) -> bool:
-    """A moderator hides an item for abuse, with a reason; its open reports are resolved."""
-    rules.can_moderate_item(actor, item).require()
+    """A moderator hides an item for abuse, with a reason, or hides for good what its reports
+    hid; its open reports are resolved."""
+    rules.can_hide(actor, item).require()
     reason = _required(reason)
-    if not _hide(item, actor, reason):
+    if not (_hide(item, actor, reason) or _hide_for_good(item, actor, reason)):
         return False
     _resolve_reports(item, actor, "hidden")
     audit.log(actor, f"{item.__tablename__[:-1]}.hide", item, after={"hidden": True}, note=reason)
@@ -168,7 +191,7 @@ def _show(item: Proposal | Comment, actor: User, resolution: str) -> bool:
 
 def restore(item: Proposal | Comment, actor: User, reason: str) -> bool:
     """A moderator shows a hidden item again."""
-    rules.can_moderate_item(actor, item).require()
+    rules.can_restore(actor, item).require()
     reason = _required(reason)
     if not _show(item, actor, "restored"):
         return False

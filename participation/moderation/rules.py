@@ -34,6 +34,30 @@ def can_moderate_item(user: User | None, item: Proposal | Comment) -> Verdict:
     return check((not _own(user, item), errors.OwnContent))
 
 
+# What the platform writes as the reason when reports hid an item until a moderator decides.
+HIDDEN_BY_REPORTS = "reported"
+
+
+def hidden_by_reports(item: Proposal | Comment) -> bool:
+    """Hidden by its reports, not by a moderator: it waits for one to hide it for good, or show
+    it again."""
+    return item.is_hidden and item.hidden_reason == HIDDEN_BY_REPORTS
+
+
+def can_hide(user: User | None, item: Proposal | Comment) -> Verdict:
+    """Hide for abuse: an item shown, or one its reports hid (a moderator then hides it for
+    good, with their reason)."""
+    return first(
+        can_moderate_item(user, item),
+        check((not item.is_hidden or hidden_by_reports(item), errors.AlreadyHidden)),
+    )
+
+
+def can_restore(user: User | None, item: Proposal | Comment) -> Verdict:
+    """Show a hidden item again, whoever hid it."""
+    return first(can_moderate_item(user, item), check((item.is_hidden, errors.NotHidden)))
+
+
 def can_decide(user: User | None, proposal: Proposal) -> Verdict:
     """Publish, retain, not retain, correct a decision: what the state machine allows now."""
     verdict = can_moderate_item(user, proposal)

@@ -436,8 +436,16 @@ def test_only_moderators_hide_and_restore(proposal, resident, create_comment):
 
 
 def test_hide_twice_changes_counters_once(proposal, moderator, create_comment, fetch):
+    from sqlalchemy.orm.attributes import set_committed_value
+
     comment = create_comment(proposal)
     assert hide(comment, moderator, "abuse") is True
+    db.session.commit()
+    with pytest.raises(moderation_errors.AlreadyHidden):
+        hide(comment, moderator, "abuse")
+    # Asked at the same time by another moderator, whose request read it still shown.
+    set_committed_value(comment, "hidden_at", None)
+    set_committed_value(comment, "hidden_reason", None)
     assert hide(comment, moderator, "abuse") is False
     db.session.commit()
     assert fetch(Proposal, proposal.id).comment_count == 0

@@ -259,3 +259,45 @@ def test_the_home_shows_what_the_reports_hid_automatically(
     flagged = reports[: reports.index("Signalé seulement")]
     assert "Caché par les signalements" in flagged and "Hidden automatically" in flagged
     assert "Hidden automatically" not in reports[reports.index("Signalé seulement") :]
+
+
+def test_what_the_reports_hid_is_hidden_for_good_from_its_moderation_page(
+    client, create_user, sign_in, create_proposal, create_comment
+):
+    from datetime import timedelta
+
+    from participation.models import utcnow
+    from participation.moderation.reports import report
+
+    proposal = create_proposal(title="Caché par les signalements")
+    comment = create_comment(proposal, body="Un commentaire injurieux")
+    db.session.commit()
+    long_ago = utcnow() - timedelta(days=30)
+    for item in (comment, proposal):
+        for _ in range(3):
+            report(item, create_user(email_confirmed_at=long_ago), "Propos injurieux.")
+    db.session.commit()
+    sign_in(create_user(role="moderator"))
+    url = f"/moderation/proposals/{proposal.id}"
+    page = client.get(url, headers={"Accept-Language": "en"}).text
+    assert "Hidden automatically after reports" in page and "Hidden: reported" not in page
+    hide = page[page.index('id="hide"') :]
+    assert "Hide for good" in hide and f'formaction="{url}/restore"' in hide
+    assert "Hide the comment for good" in page
+    assert f'formaction="/moderation/comments/{comment.id}/restore"' in page
+    french = client.get(url).text
+    assert "Masqué automatiquement après des signalements" in french
+    assert "Masquer définitivement" in french
+
+    response = client.post(f"{url}/hide", data={"hide-reason": "Insultes avérées"})
+    assert response.status_code == 302
+    client.post(f"/moderation/comments/{comment.id}/hide", data={"hide-reason": "Insultes"})
+    db.session.refresh(proposal)
+    db.session.refresh(comment)
+    assert (proposal.hidden_reason, comment.hidden_reason) == ("Insultes avérées", "Insultes")
+    page = client.get(url, headers={"Accept-Language": "en"}).text
+    assert "Hidden: Insultes avérées" in page and "Hide for good" not in page
+    assert (
+        "Nothing reported" not in page
+        and "No open report." in client.get("/moderation/", headers={"Accept-Language": "en"}).text
+    )

@@ -3,8 +3,8 @@ import pytest
 from participation.deliberations import promotion
 from participation.errors import NotAllowed, ReasonRequired
 from participation.extensions import db
-from participation.models import AuditEntry, PaperSupport, ProposalStatus, Support, utcnow
-from participation.moderation import errors, reports, services
+from participation.models import AuditEntry, PaperSupport, ProposalStatus, Report, Support, utcnow
+from participation.moderation import errors, queues, reports, rules, services
 
 S = ProposalStatus
 
@@ -88,13 +88,46 @@ def test_hide_and_restore_with_reasons(create_proposal, moderator):
     proposal = create_proposal()
     assert reports.hide(proposal, moderator, "Propos injurieux") is True
     assert proposal.is_hidden and proposal.hidden_reason == "Propos injurieux"
-    assert reports.hide(proposal, moderator, "encore") is False
+    with pytest.raises(errors.AlreadyHidden):
+        reports.hide(proposal, moderator, "encore")
     with pytest.raises(ReasonRequired):
         reports.restore(proposal, moderator, "")
     assert reports.restore(proposal, moderator, "Erreur de signalement") is True
     db.session.commit()
     assert not proposal.is_hidden and proposal.status == "published"
     assert actions() == ["proposal.hide", "proposal.restore"]
+    with pytest.raises(errors.NotHidden):
+        reports.restore(proposal, moderator, "encore")
+
+
+def test_what_the_reports_hid_a_moderator_hides_for_good_or_shows_again(
+    create_proposal, create_comment, create_user, moderator, outbox
+):
+    from datetime import timedelta
+
+    long_ago = utcnow() - timedelta(days=30)
+    proposal = create_proposal()
+    comment = create_comment(proposal)
+    db.session.commit()
+    for item in (comment, proposal):  # the comment first: a hidden proposal's are out of sight
+        for _ in range(3):
+            reports.report(item, create_user(email_confirmed_at=long_ago), "Propos injurieux.")
+    db.session.commit()
+    assert reports.HIDDEN_BY_REPORTS == proposal.hidden_reason == comment.hidden_reason
+    assert rules.can_hide(moderator, proposal) and rules.can_restore(moderator, proposal)
+
+    assert reports.hide(proposal, moderator, "Insultes avérées") is True
+    assert reports.hide(comment, moderator, "Insultes avérées") is True
+    db.session.commit()
+    for item in (proposal, comment):
+        assert item.is_hidden and item.hidden_reason == "Insultes avérées"
+        assert not rules.can_hide(moderator, item) and rules.can_restore(moderator, item)
+    # Their reports are closed: the queue no longer waits for a decision on them.
+    assert queues.open_reports(queues.QueueFilters()).count == 0
+    assert {r.resolution for r in db.session.scalars(db.select(Report))} == {"hidden"}
+    assert actions() == ["proposal.hide", "comment.hide"]
+    # The author learns why, as when a moderator hides it at once.
+    assert [m["To"] for m in outbox()] == [proposal.author.email]
 
 
 def test_merge_moves_supports_without_counting_anyone_twice(
