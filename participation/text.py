@@ -8,6 +8,7 @@ comes in (``strip_invisible``). Other control characters have no place in text t
 """
 
 import unicodedata
+from html import unescape
 
 import nh3
 from markdown_it import MarkdownIt
@@ -83,8 +84,7 @@ def render_markdown(text: str) -> str:
     )
 
 
-def plain_excerpt(text: str, length: int = 200) -> str:
-    """A one-line excerpt of Markdown text, without markup, for lists."""
-    stripped = nh3.clean(_markdown.render(text or ""), tags=set())
-    flat = " ".join(stripped.split())
-    return flat if len(flat) <= length else flat[: length - 1].rsplit(" ", 1)[0] + "…"
+def plain_text(html: str) -> str:
+    """The text of HTML as a reader sees it, on one line: no markup, entities read ("&amp;" is
+    "&"). For excerpts, which escape it again."""
+    return " ".join(unescape(nh3.clean(html or "", tags=set())).split())

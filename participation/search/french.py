@@ -198,6 +198,12 @@ def stem(word: str) -> str:
     return _stemmer.stemWord(word)
 
 
+@lru_cache(maxsize=50_000)
+def indexed_form(word: str) -> str:
+    """A word of a text as the index keeps it: folded, then stemmed."""
+    return stem(fold(word))
+
+
 def indexed_text(text: str | None) -> str:
     """``text`` as SQLite's index stores it: stems, and a gap for each stop word."""
     return " ".join(GAP if w in STOP_WORDS else stem(w) for w in words(text or ""))

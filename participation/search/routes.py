@@ -34,7 +34,7 @@ def index():
         round=round_,
         proposals=proposals,
         deliberations=deliberations,
-        excerpt=lambda body: excerpt(body, wanted),
+        excerpt=lambda item: excerpt(item, wanted),
         supported=supports.supported_ids(
             current_user, [p.id for p in proposals.items] if proposals else []
         ),

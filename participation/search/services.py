@@ -1,8 +1,6 @@
 """Searching proposals and framework deliberations, and the excerpts that show why a result
 matched. The index and its SQL are ``index.py``; reading French is ``french.py``."""
 
-import re
-
 from markupsafe import Markup, escape
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
@@ -10,7 +8,7 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..models import Deliberation, Proposal, Round
 from ..proposals.state import Allows, statuses_allowing
-from ..text import plain_excerpt
+from ..text import plain_text
 from . import french, index
 
 EXCERPT_LENGTH = 240
@@ -55,32 +53,47 @@ def search_deliberations(search: french.Query, limit: int = 10) -> list[Delibera
     return list(db.session.scalars(ranked(query, Deliberation, search).limit(limit)))
 
 
-def excerpt(text: str, search: french.Query, length: int = EXCERPT_LENGTH) -> Markup:
-    """A plain excerpt of Markdown ``text`` around the first word that matched, with the
+# An excerpt is looked for in the start of a text: enough to find a match, cheap to read.
+EXCERPT_SOURCE = 6000
+
+
+def _plain(item: Proposal | Deliberation) -> str:
+    """What a reader reads of the item's text: a proposal's as shown (its stored HTML), a
+    deliberation's as written (plain paragraphs)."""
+    if isinstance(item, Proposal):
+        return plain_text(item.body_html[:EXCERPT_SOURCE])
+    return " ".join((item.body or "")[:EXCERPT_SOURCE].split())
+
+
+def excerpt(
+    item: Proposal | Deliberation, search: french.Query, length: int = EXCERPT_LENGTH
+) -> Markup:
+    """A plain excerpt of the item's text around the first word that matched, with the
     matching words marked (``<mark>``), escaped."""
-    # The excerpt comes from the start of long texts: enough to find a match, cheap to mark.
-    flat = plain_excerpt(text[:3000], 100_000)
+    flat = _plain(item)
     wanted = search.highlighted
     prefixes = {french.stem(f) for t in search.terms if t.prefix for f in french.forms(t.words[0])}
 
     def matches(word: str) -> bool:
-        stemmed = french.stem(french.fold(word))
+        stemmed = french.indexed_form(word)
         return stemmed in wanted or any(stemmed.startswith(p) for p in prefixes)
 
-    spans = [m for m in re.finditer(r"\w+", flat) if matches(m.group())]
+    # Words are read up to the first match, then within the excerpt only.
+    first = next((m for m in french.WORD.finditer(flat) if matches(m.group())), None)
     start = 0
-    if spans and spans[0].start() > length // 3:
-        start = flat.rfind(" ", 0, spans[0].start() - length // 3) + 1
+    if first and first.start() > length // 3:
+        start = flat.rfind(" ", 0, first.start() - length // 3) + 1
     end = min(len(flat), start + length)
     if end < len(flat):
         end = max(flat.rfind(" ", start, end), start + 1)
     parts, cursor = [], start
-    for span in spans:
-        if span.start() < start or span.end() > end:
-            continue
-        parts.append(escape(flat[cursor : span.start()]))
-        parts.append(Markup("<mark>%s</mark>") % span.group())
-        cursor = span.end()
+    for span in french.WORD.finditer(flat, start, end):
+        if span.end() == end and end < len(flat) and flat[end].isalnum():
+            break  # a word cut by the excerpt's end
+        if matches(span.group()):
+            parts.append(escape(flat[cursor : span.start()]))
+            parts.append(Markup("<mark>%s</mark>") % span.group())
+            cursor = span.end()
     parts.append(escape(flat[cursor:end]))
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(flat) else ""

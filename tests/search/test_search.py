@@ -1,5 +1,7 @@
 """Search in French, with the same meaning on SQLite and PostgreSQL."""
 
+from html import unescape
+
 import pytest
 
 from participation.extensions import db
@@ -136,3 +138,34 @@ def test_list_search_queries_do_not_grow(client, create_round, create_proposal, 
     for n in range(15):
         create_proposal(round=round_, title=f"Une gare numéro {n}")
     assert queries() == few
+
+
+def test_an_excerpt_reads_as_the_page_does_around_the_first_match(app, create_proposal):
+    from participation.search.services import excerpt
+
+    before = " ".join(f"mot{n}" for n in range(120))
+    proposal = create_proposal(
+        title="Un abri",
+        body=f"**Gras** & <b>balise</b> {before} un abri à vélos, près de l'école. Encore du texte "
+        + "après " * 100,
+    )
+    shown = str(excerpt(proposal, french.parse("vélo")))
+    # The text as a reader reads it: no Markdown, an ampersand escaped once, a tag as written.
+    assert "**" not in excerpt(create_proposal(body="**Gras** & co"), french.parse("gras"))
+    assert "&amp;amp;" not in str(excerpt(create_proposal(body="Vélo & co"), french.parse("vélo")))
+    assert "<mark>Vélo</mark> &amp; co" in str(
+        excerpt(create_proposal(body="Vélo & co"), french.parse("vélo"))
+    )
+    # Around the first match, far into the text; cut between words, with ellipses.
+    assert shown.startswith("…") and shown.endswith("…")
+    assert "<mark>vélos</mark>" in shown and "mot0 " not in shown
+    read = unescape(shown.replace("<mark>", "").replace("</mark>", "")).strip("…")
+    assert len(read) <= 240 and read.endswith("après") and read.startswith("mot")
+
+
+def test_an_excerpt_of_a_deliberation_is_its_plain_text(app, create_deliberation):
+    from participation.search.services import excerpt
+
+    deliberation = create_deliberation(title="Plan", body="1. Des pistes\n\n* cyclables & sûres")
+    shown = str(excerpt(deliberation, french.parse("cyclable")))
+    assert shown == "1. Des pistes * <mark>cyclables</mark> &amp; sûres"
