@@ -498,8 +498,9 @@ def proposals_of_round_pillars(round_: Round) -> list[Pillar]:
 
 
 def proposal_in_url(slug: str, number: int) -> Proposal:
-    """The proposal a page's address names (``/rounds/<slug>/proposals/<number>``), or 404."""
-    round_ = load_round_with_pillars(slug)
+    """The proposal a page's address names (``/rounds/<slug>/proposals/<number>``), or 404. Its
+    round without the round's pillars: a proposal's page needs its own pillar only."""
+    round_ = db.first_or_404(select(Round).where(Round.slug == slug))
     return get_proposal_or_404(round_, number)
 
 
