@@ -109,11 +109,22 @@ def _browser_unavailable(reason: str):
     pytest.skip(f"{reason}; browser tests skipped (REQUIRE_BROWSER=1 makes this an error)")
 
 
+# When a test ends, Chromium drops the connections it still has open. A static file the test
+# server was sending then is left to the garbage collector, which warns that it was not closed
+# (werkzeug's development server; nginx serves them in production). Only that warning is let
+# through.
+DROPPED_STATIC_FILE = (
+    "ignore:Exception ignored in. <_io.FileIO name='[^']*/static/"
+    ":pytest.PytestUnraisableExceptionWarning"
+)
+
+
 def pytest_collection_modifyitems(items):
     # Whatever drives Chromium is a browser test, so that -m "not browser" leaves it all out.
     for item in items:
         if "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.filterwarnings(DROPPED_STATIC_FILE))
 
 
 @pytest.fixture(scope="session")
