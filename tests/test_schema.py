@@ -37,11 +37,11 @@ def test_every_model_table_exists(app):
     assert {t.name for t in db.metadata.sorted_tables} <= existing
 
 
-def _partial_indexes(prefix: str) -> list[tuple[str, str]]:
+def _partial_indexes(prefix: str, table: str = "proposals") -> list[tuple[str, str]]:
     if db.engine.dialect.name == "postgresql":
         query = (
             "SELECT indexname, indexdef FROM pg_indexes "
-            f"WHERE tablename = 'proposals' AND indexname LIKE '{prefix}%'"
+            f"WHERE tablename = '{table}' AND indexname LIKE '{prefix}%'"
         )
     else:
         query = (
@@ -82,3 +82,17 @@ def test_the_partial_indexes_of_the_moderation_queues_name_the_state_machines_st
     assert set(rows) == set(waiting)
     for name, statuses in waiting.items():
         assert _statuses_named(rows[name]) == statuses, name
+
+
+def test_the_partial_indexes_of_the_reports_queue_name_open_reports_and_the_platforms_reason(app):
+    """Written by a migration: open reports are those not resolved, and what the reports hid
+    carries the reason the platform writes (``moderation.rules.HIDDEN_BY_REPORTS``)."""
+    from participation.moderation.rules import HIDDEN_BY_REPORTS
+
+    open_reports = dict(_partial_indexes("ix_reports_open", table="reports"))
+    assert len(open_reports) == 3
+    for name, definition in open_reports.items():
+        assert re.search(r"resolved_at IS NULL", definition, re.IGNORECASE), name
+    for table in ("proposals", "comments"):
+        ((name, definition),) = _partial_indexes(f"ix_{table}_hidden_by_reports", table=table)
+        assert _statuses_named(definition) == {HIDDEN_BY_REPORTS}, name

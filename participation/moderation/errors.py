@@ -32,6 +32,10 @@ class AlreadyHidden(ParticipationError):
     message = _l("This has been hidden by moderation.")
 
 
+class ReasonReserved(Invalid):
+    message = _l("Give the reason in words of your own: this one is the platform's.")
+
+
 class NotHidden(ParticipationError):
     message = _l("This is not hidden.")
 

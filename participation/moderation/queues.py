@@ -1,4 +1,5 @@
-"""What waits for moderators, how many, and since when. A fixed number of queries each."""
+"""What waits for moderators, how many, and since when. A fixed number of queries each, at most
+(fewer when a queue is empty)."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -177,8 +178,10 @@ class ReportsQueue(Queue):
 
 
 # Open reports are read from partial indexes on them: the first reports of the items a page
-# shows, in their order, then each item's other reports. The queue's first page costs the same
-# with 2,000 reported items as with 20; only its counts read every open report.
+# shows, in their order, then each item's other reports. Unfiltered, the queue's first page reads
+# about as many reports as it shows items, with 2,000 reported items as with 20 (more when items
+# have many reports each; a round or pillar filter also walks past the reports it leaves out);
+# only its counts read every open report.
 OPEN = Report.resolved_at.is_(None)
 for _name, _keys in (
     ("ix_reports_open", (Report.created_at, Report.id)),

@@ -136,6 +136,9 @@ def _required(reason: str | None) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise ReasonRequired()
+    # The platform's own reason says the reports hid the item: a moderator's would pass for it.
+    if reason == HIDDEN_BY_REPORTS:
+        raise errors.ReasonReserved()
     return reason
 
 
@@ -205,7 +208,7 @@ def dismiss_reports(item: Proposal | Comment, actor: User, reason: str | None = 
     """The reports were unfounded: close them, and show the item again if they had hidden it."""
     rules.can_moderate_item(actor, item).require()
     count = _resolve_reports(item, actor, "dismissed")
-    if item.hidden_reason == HIDDEN_BY_REPORTS:
+    if rules.hidden_by_reports(item):
         _show(item, actor, "dismissed")
     audit.log(actor, "reports.dismiss", item, after={"dismissed": count}, note=reason)
     db.session.flush()

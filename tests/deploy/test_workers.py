@@ -1,6 +1,7 @@
 """gunicorn's workers are forked from the master that loaded the app (``gunicorn.conf.py``): each
 must open its own database connections, and leave the master's open."""
 
+import gc
 import os
 
 import pytest
@@ -34,6 +35,8 @@ def _in_a_forked_worker(app, forget: bool) -> int:
             os.close(read)
             if forget:
                 forget_inherited_connections(app)
+                # A worker lives on: what it dropped is collected, and must not close anything.
+                gc.collect()
             os.write(write, str(_backend(app)).encode())
             status = 0
         finally:

@@ -289,15 +289,22 @@ def test_what_the_reports_hid_is_hidden_for_good_from_its_moderation_page(
     assert "Masqué automatiquement après des signalements" in french
     assert "Masquer définitivement" in french
 
+    # The platform's own reason is not a moderator's.
+    refused = client.post(f"{url}/hide", data={"hide-reason": "reported"})
+    assert refused.status_code == 400 and "vos propres mots" in refused.text
     response = client.post(f"{url}/hide", data={"hide-reason": "Insultes avérées"})
     assert response.status_code == 302
-    client.post(f"/moderation/comments/{comment.id}/hide", data={"hide-reason": "Insultes"})
+    response = client.post(
+        f"/moderation/comments/{comment.id}/hide", data={"hide-reason": "Insultes"}
+    )
+    assert response.status_code == 302
     db.session.refresh(proposal)
     db.session.refresh(comment)
     assert (proposal.hidden_reason, comment.hidden_reason) == ("Insultes avérées", "Insultes")
     page = client.get(url, headers={"Accept-Language": "en"}).text
     assert "Hidden: Insultes avérées" in page and "Hide for good" not in page
-    assert (
-        "Nothing reported" not in page
-        and "No open report." in client.get("/moderation/", headers={"Accept-Language": "en"}).text
-    )
+    # Every report is closed, as hidden: none is open on the page, and the queue is empty.
+    reports = page[page.index('id="reports-title"') :]
+    assert "<td>Open</td>" not in reports and reports.count("<td>Hidden</td>") == 6
+    home = client.get("/moderation/", headers={"Accept-Language": "en"}).text
+    assert "No open report." in home
