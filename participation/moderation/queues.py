@@ -256,12 +256,11 @@ def open_reports(filters: QueueFilters, limit: int = 50) -> ReportsQueue:
     items the reports have hidden automatically."""
     # Each item counted once: a report is about a proposal or a comment, never both.
     items = func.count(distinct(Report.proposal_id)) + func.count(distinct(Report.comment_id))
+    counted = _open_reports(
+        filters, items.label("total"), func.min(Report.created_at).label("oldest")
+    ).subquery()
     total, oldest, automatic = db.session.execute(
-        select(
-            _open_reports(filters, items).scalar_subquery(),
-            _open_reports(filters, func.min(Report.created_at)).scalar_subquery(),
-            _hidden_by_reports(filters),
-        )
+        select(counted.c.total, counted.c.oldest, _hidden_by_reports(filters))
     ).one()
     firsts = db.session.execute(
         _open_reports(filters, Report.proposal_id, Report.comment_id, Report.created_at)
@@ -313,7 +312,7 @@ def open_reports(filters: QueueFilters, limit: int = 50) -> ReportsQueue:
         if item is not None:
             given = reasons.get((row.proposal_id, row.comment_id), [])
             shown.append(ReportedItem(item, len(given), row.created_at, given[:5]))
-    return ReportsQueue(total, oldest if total else None, shown, hidden_automatically=automatic)
+    return ReportsQueue(total, oldest, shown, hidden_automatically=automatic)
 
 
 @dataclass
