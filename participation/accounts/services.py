@@ -345,10 +345,14 @@ def create_user(
     return user
 
 
-def neighbourhood_choices() -> list[tuple[int, str]]:
-    rows = db.session.execute(
-        select(Neighbourhood.id, Neighbourhood.name).order_by(
-            Neighbourhood.position, Neighbourhood.name
+def neighbourhoods() -> list[Neighbourhood]:
+    """Every neighbourhood, in the city's order."""
+    return list(
+        db.session.scalars(
+            select(Neighbourhood).order_by(Neighbourhood.position, Neighbourhood.name)
         )
     )
-    return [(row.id, row.name) for row in rows]
+
+
+def neighbourhood_choices() -> list[tuple[int, str]]:
+    return [(place.id, place.name) for place in neighbourhoods()]

@@ -4,7 +4,7 @@ from flask import current_app, jsonify, redirect, render_template, request, url_
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..accounts.services import neighbourhood_choices
+from ..accounts.services import neighbourhood_choices, neighbourhoods
 from ..errors import answers_script
 from ..extensions import db, limiter
 from ..models import Origin, ProposalStatus
@@ -67,13 +67,15 @@ def index(slug: str):
         sort=sort if sort in SORTS else "supports",
         seed=seed or 1,
     )
+    # The filter's neighbourhoods, and the cards' (browse_page: read from those in hand).
+    places = neighbourhoods()
     page = browse_page(round_, filters, page_arg(), current_app.config["PAGE_SIZE"])
     return render_template(
         "proposals/index.html",
         round=round_,
         page=page,
         filters=filters,
-        neighbourhoods=neighbourhood_choices(),
+        neighbourhoods=places,
         statuses=PUBLIC_STATUSES,
         origins=list(Origin),
         supported=supports.supported_ids(current_user, [p.id for p in page.items]),

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from participation import errors as core_errors
 from participation.extensions import db
@@ -186,6 +187,37 @@ def test_the_random_orders_pages_follow_its_order(open_round, create_proposal, s
         assert {page.total for page in pages} == {len(ordered)}
         assert pages[0].pages == -(-len(ordered) // 5) and not pages[5].items
     assert len(ordered) == 15
+
+
+@pytest.mark.parametrize("sort", ["supports", "newest", "random"])
+def test_a_pages_cards_read_their_relations_from_those_in_hand(
+    open_round, create_proposal, create_pillar, create_neighbourhood, count_queries, sort
+):
+    """``browse_page``: each card's round, pillar and neighbourhood come from the round in hand,
+    its pillars and the neighbourhoods held; a pillar since taken out of the round is read
+    once, however many cards show it."""
+    from participation.accounts.services import neighbourhoods
+    from participation.models import Round
+
+    places = [create_neighbourhood() for _ in range(3)]
+    gone = create_pillar()
+    for n in range(12):
+        pillar = gone if n % 4 == 0 else open_round.pillars[n % 2]
+        create_proposal(round=open_round, pillar=pillar, neighbourhood=places[n % 3])
+    open_round.pillars.remove(gone)
+    db.session.commit()
+    round_id, gone_name = open_round.id, gone.name
+    db.session.expunge_all()  # as a request starts: nothing in hand
+    round_ = db.session.scalar(select(Round).where(Round.id == round_id))
+    assert len(round_.pillars) == 2
+    held = neighbourhoods()
+    with count_queries() as counter:
+        page = browse_page(round_, ProposalFilters(sort=sort, seed=3), 1, 20)
+        read = counter.count
+        shown = [(p.round.slug, p.pillar.name, p.neighbourhood.name) for p in page.items]
+    assert len(shown) == 12 and {place for *_, place in shown} == {p.name for p in held}
+    assert {pillar for _, pillar, _ in shown} == {gone_name, *(p.name for p in round_.pillars)}
+    assert counter.count == read + 1, counter.statements[read:]
 
 
 def test_each_seed_shuffles_the_list(open_round, create_proposal):
