@@ -71,12 +71,17 @@ def _end_reads_with_commit(exc: BaseException | None) -> None:
         return
     session = db.session()
     if session.in_transaction() and only_read(session):
+        # Nothing changed: the objects read stay as they are instead of being expired one by
+        # one (a proposal's page holds a hundred), as the session is closed next.
+        expire, session.expire_on_commit = session.expire_on_commit, False
         try:
             session.commit()
         except Exception:
             # Never raise from here: Flask would skip the teardowns after this one, and
             # Flask-SQLAlchemy's, which closes the session (rolling back what is left).
             logger.exception("ending a read-only transaction failed")
+        finally:
+            session.expire_on_commit = expire
 
 
 def _begin_before_savepoint(connection, _name) -> None:

@@ -3,7 +3,7 @@ read, so that PostgreSQL keeps the statements prepared on the connection; with R
 as it wrote anything, flushed or not, so that a request that stops half-way saves nothing."""
 
 import pytest
-from sqlalchemy import event, select, text, update
+from sqlalchemy import event, inspect, select, text, update
 
 from participation.database import only_read
 from participation.extensions import db
@@ -89,6 +89,17 @@ def test_what_a_request_changed_without_committing_is_rolled_back(app, user_id, 
         db.session.get(User, user_id)
     assert endings == ["rollback", "rollback", "rollback", "commit"]
     assert name_of(user_id) == "Avant"
+
+
+def test_a_read_only_transaction_leaves_what_it_read_as_it_was_read(app, user_id, endings):
+    """Ending a request that only read does not expire every object it holds, one by one (a
+    proposal's page holds a hundred): the session is closed next."""
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        session = db.session()
+    assert endings == ["commit"]
+    assert not inspect(user).expired_attributes and user.display_name == "Avant"
+    assert session.expire_on_commit, "the session's own setting is left as it was"
 
 
 def test_a_savepoint_does_not_hide_what_was_written_before_or_within_it(app, user_id, endings):
