@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from flask_sqlalchemy.pagination import Pagination, SelectPagination
 from sqlalchemy import BigInteger, Index, cast, func, literal, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, lazyload, selectinload
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm import contains_eager, joinedload, lazyload, selectinload
 
 from ..errors import ParticipationError
 from ..extensions import db
@@ -411,25 +410,6 @@ def _selected(query, round_: Round | None, filters: ProposalFilters):
     return query
 
 
-def get_proposal_or_404(round_: Round, number: int) -> Proposal:
-    proposal = db.first_or_404(
-        select(Proposal)
-        .where(Proposal.round_id == round_.id, Proposal.number == number)
-        .options(
-            joinedload(Proposal.pillar),
-            joinedload(Proposal.neighbourhood),
-            joinedload(Proposal.author),
-            joinedload(Proposal.merged_into),
-            joinedload(Proposal.deliberation),
-            joinedload(Proposal.revision),
-        )
-    )
-    # Its round is the one in hand: the session only keeps a weak reference to it, and asking
-    # ``proposal.round`` once the caller let it go would read it again.
-    set_committed_value(proposal, "round", round_)
-    return proposal
-
-
 def trail(proposal: Proposal, viewer: User | None) -> list[ProposalEvent]:
     """The proposal's trail as ``viewer`` may read it: its public lines, and the private ones
     for those who may read its history (``rules.can_read_history``)."""
@@ -506,10 +486,23 @@ def proposals_of_round_pillars(round_: Round) -> list[Pillar]:
 
 
 def proposal_in_url(slug: str, number: int) -> Proposal:
-    """The proposal a page's address names (``/rounds/<slug>/proposals/<number>``), or 404. Its
-    round without the round's pillars: a proposal's page needs its own pillar only."""
-    round_ = db.first_or_404(select(Round).where(Round.slug == slug))
-    return get_proposal_or_404(round_, number)
+    """The proposal a page's address names (``/rounds/<slug>/proposals/<number>``), or 404, read
+    in one query with its round and what its page shows of it. The round's pillars are read only
+    if asked (the edit form's choices): a proposal's page needs its own pillar only."""
+    return db.first_or_404(
+        select(Proposal)
+        .join(Proposal.round)
+        .where(Round.slug == slug, Proposal.number == number)
+        .options(
+            contains_eager(Proposal.round),
+            joinedload(Proposal.pillar),
+            joinedload(Proposal.neighbourhood),
+            joinedload(Proposal.author),
+            joinedload(Proposal.merged_into),
+            joinedload(Proposal.deliberation),
+            joinedload(Proposal.revision),
+        )
+    )
 
 
 def load_round_with_pillars(slug: str) -> Round:
