@@ -67,9 +67,8 @@ def index(slug: str):
         sort=sort if sort in SORTS else "supports",
         seed=seed or 1,
     )
-    # The filter's neighbourhoods, and the cards' (browse_page: read from those in hand).
     places = neighbourhoods()
-    page = browse_page(round_, filters, page_arg(), current_app.config["PAGE_SIZE"])
+    page = browse_page(round_, filters, page_arg(), current_app.config["PAGE_SIZE"], places)
     return render_template(
         "proposals/index.html",
         round=round_,

@@ -5,12 +5,14 @@ and every service requires the rule's verdict, so that no route can get round it
 """
 
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask_sqlalchemy.pagination import Pagination, SelectPagination
 from sqlalchemy import BigInteger, Index, cast, func, literal, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload, lazyload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..errors import ParticipationError
 from ..extensions import db
@@ -369,16 +371,21 @@ class ShuffledPagination(SelectPagination):
         return list(self._query_args["session"].scalars(_rows_in_order(page, lazyload)))
 
 
-def browse_page(round_: Round, filters: ProposalFilters, page: int, per_page: int) -> Pagination:
+def browse_page(
+    round_: Round,
+    filters: ProposalFilters,
+    page: int,
+    per_page: int,
+    places: Iterable[Neighbourhood] = (),
+) -> Pagination:
     """Page ``page`` of a round's list, as ``browse_query`` orders it.
 
-    Its cards' round, pillar and neighbourhood are read when shown, from the session's
-    objects by their key, without a query: ``round_`` with its pillars, and the neighbourhoods
-    the caller holds (``accounts.services.neighbourhoods()``, the list's filter). One the
-    session does not hold (a pillar since taken out of the round) is read once, when first
-    shown. Three queries a page fewer than reading them afterwards (``selectinload``)."""
+    Its cards' round, pillar and neighbourhood are those in hand, without a query: ``round_``,
+    its pillars and ``places`` (the neighbourhoods of the list's filter). One not in hand (a
+    pillar since taken out of the round) is read when first shown, once. Reading them after the
+    page, by primary key, had cost three queries."""
     if filters.sort == "random":
-        return ShuffledPagination(
+        found = ShuffledPagination(
             select=_shuffled(round_, filters),
             session=db.session(),
             page=page,
@@ -386,9 +393,28 @@ def browse_page(round_: Round, filters: ProposalFilters, page: int, per_page: in
             max_per_page=None,
             error_out=False,
         )
-    return db.paginate(
-        browse_query(round_, filters, load=lazyload), page=page, per_page=per_page, error_out=False
-    )
+    else:
+        found = db.paginate(
+            browse_query(round_, filters, load=lazyload),
+            page=page,
+            per_page=per_page,
+            error_out=False,
+        )
+    _give_relations(found.items, round_, places)
+    return found
+
+
+def _give_relations(
+    proposals: list[Proposal], round_: Round, places: Iterable[Neighbourhood]
+) -> None:
+    pillars = {pillar.id: pillar for pillar in round_.pillars}
+    by_id = {place.id: place for place in places}
+    for proposal in proposals:
+        set_committed_value(proposal, "round", round_)
+        if proposal.pillar_id in pillars:
+            set_committed_value(proposal, "pillar", pillars[proposal.pillar_id])
+        if proposal.neighbourhood_id is None or proposal.neighbourhood_id in by_id:
+            set_committed_value(proposal, "neighbourhood", by_id.get(proposal.neighbourhood_id))
 
 
 def _selected(query, round_: Round | None, filters: ProposalFilters):

@@ -194,7 +194,7 @@ def test_a_pages_cards_read_their_relations_from_those_in_hand(
     open_round, create_proposal, create_pillar, create_neighbourhood, count_queries, sort
 ):
     """``browse_page``: each card's round, pillar and neighbourhood come from the round in hand,
-    its pillars and the neighbourhoods held; a pillar since taken out of the round is read
+    its pillars and the neighbourhoods given; a pillar since taken out of the round is read
     once, however many cards show it."""
     from participation.accounts.services import neighbourhoods
     from participation.models import Round
@@ -212,7 +212,7 @@ def test_a_pages_cards_read_their_relations_from_those_in_hand(
     assert len(round_.pillars) == 2
     held = neighbourhoods()
     with count_queries() as counter:
-        page = browse_page(round_, ProposalFilters(sort=sort, seed=3), 1, 20)
+        page = browse_page(round_, ProposalFilters(sort=sort, seed=3), 1, 20, held)
         read = counter.count
         shown = [(p.round.slug, p.pillar.name, p.neighbourhood.name) for p in page.items]
     assert len(shown) == 12 and {place for *_, place in shown} == {p.name for p in held}
