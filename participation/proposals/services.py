@@ -13,6 +13,7 @@ from sqlalchemy import BigInteger, Index, cast, func, literal, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload, lazyload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
+from werkzeug.exceptions import NotFound
 
 from ..errors import ParticipationError
 from ..extensions import db
@@ -532,6 +533,14 @@ def proposal_in_url(slug: str, number: int) -> Proposal:
 
 
 def load_round_with_pillars(slug: str) -> Round:
-    return db.first_or_404(
-        select(Round).where(Round.slug == slug).options(selectinload(Round.pillars))
+    """The round an address names, with its pillars, in one query (a row per pillar), or 404."""
+    round_ = (
+        db.session.scalars(
+            select(Round).where(Round.slug == slug).options(joinedload(Round.pillars))
+        )
+        .unique()
+        .one_or_none()
     )
+    if round_ is None:
+        raise NotFound()
+    return round_
