@@ -36,7 +36,7 @@ from ..models import (
 )
 from ..notifications import MERGE_DEPTH
 from ..search import french
-from ..search.services import ranked, where_matching
+from ..search.services import matches_page, ranked, where_matching
 from ..text import render_markdown
 from . import errors, rules, state
 from .state import PUBLIC_STATUSES, Allows, statuses_allowing
@@ -394,6 +394,9 @@ def browse_page(
             max_per_page=None,
             error_out=False,
         )
+    elif french.parse(filters.search):
+        # A search: its matches are counted up to a limit.
+        found = matches_page(browse_query(round_, filters, load=lazyload), page, per_page)
     else:
         found = db.paginate(
             browse_query(round_, filters, load=lazyload),

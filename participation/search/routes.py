@@ -7,7 +7,7 @@ from ..policy import anyone
 from ..proposals import supports
 from ..views import guard, page_arg
 from . import bp, french
-from .services import excerpt, search_deliberations, search_proposals
+from .services import excerpt, matches_page, search_deliberations, search_proposals
 
 
 @bp.get("/")
@@ -19,11 +19,8 @@ def index():
     round_ = next((r for r in rounds if r.slug == request.args.get("round")), None)
     proposals = deliberations = None
     if wanted:
-        proposals = db.paginate(
-            search_proposals(wanted, round_),
-            page=page_arg(),
-            per_page=current_app.config["PAGE_SIZE"],
-            error_out=False,
+        proposals = matches_page(
+            search_proposals(wanted, round_), page_arg(), current_app.config["PAGE_SIZE"]
         )
         deliberations = search_deliberations(wanted) if page_arg() == 1 else []
     return render_template(

@@ -169,3 +169,45 @@ def test_an_excerpt_of_a_deliberation_is_its_plain_text(app, create_deliberation
     deliberation = create_deliberation(title="Plan", body="1. Des pistes\n\n* cyclables & sûres")
     shown = str(excerpt(deliberation, french.parse("cyclable")))
     assert shown == "1. Des pistes * <mark>cyclables</mark> &amp; sûres"
+
+
+@pytest.fixture
+def stations(app, create_round, create_proposal):
+    """Five proposals about the station; a search counts three at most, two a page."""
+    app.config.update(SEARCH_COUNT_LIMIT=3, PAGE_SIZE=2)
+    round_ = create_round()
+    for n in range(5):
+        create_proposal(round=round_, title=f"Une gare numéro {n}")
+    return round_
+
+
+def test_a_search_counts_its_matches_up_to_the_limit(app, stations):
+    from participation.search.services import matches_page
+
+    query = search_proposals(french.parse("gare"), stations)
+    page = matches_page(query, 1, 2)
+    assert (page.total, page.more, page.pages, page.has_next) == (3, True, 2, True)
+    last = matches_page(query, 2, 2)
+    assert not last.has_next, "the pages stop at the limit"
+    assert len(matches_page(query, 3, 2).items) == 1, "a page past it is still served"
+    app.config["SEARCH_COUNT_LIMIT"] = 5
+    page = matches_page(query, 1, 2)
+    assert (page.total, page.more, page.pages) == (5, False, 3)
+
+
+def test_the_list_and_the_search_page_say_there_are_more(client, stations):
+    listing = f"/rounds/{stations.slug}/proposals/?q=gare"
+    text = unescape(client.get(listing).get_data(as_text=True))
+    assert "Plus de 3 propositions" in text
+    assert "Seules les 3 premières sont listées" in text
+    assert 'rel="next"' in text and 'rel="next"' not in client.get(listing + "&page=2").text
+    text = unescape(client.get("/search/?q=gare").get_data(as_text=True))
+    assert "Plus de 3 propositions trouvées : seules les 3 premières sont listées" in text
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    text = unescape(client.get(listing).get_data(as_text=True))
+    assert "More than 3 proposals" in text and "Only the first 3 are listed" in text
+    text = unescape(client.get("/search/?q=gare").get_data(as_text=True))
+    assert "More than 3 proposals found: only the first 3 are listed" in text
+    # Within the limit, the count as before.
+    text = client.get(f"/rounds/{stations.slug}/proposals/?q=beffroi").text
+    assert "0 proposals" in text and "More than" not in text
