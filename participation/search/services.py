@@ -36,9 +36,10 @@ class MatchesPagination(SelectPagination):
     """A page of a search's matches, counted up to ``limit``: past it, ``total`` is the limit,
     ``more`` says that there are more, and the pages stop there.
 
-    Counting every match read them all: for a word in two proposals in five, the 7,000 of a
-    round at Madrid's scale, 25 ms and more, whatever the page shows. A search that finds more
-    than a thousand proposals is narrowed by a word or a filter, not read to its end."""
+    Counting every match read them all: for a word in two proposals in five at Madrid's scale
+    (7,000 in a round), 14 ms of SQL, whatever the page shows; 7 up to the limit. A search that
+    finds more than a thousand proposals is narrowed by a word or a filter, not read to its
+    end."""
 
     def __init__(self, *, limit: int, **kwargs) -> None:
         self.limit = limit
