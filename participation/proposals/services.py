@@ -36,7 +36,7 @@ from ..models import (
 )
 from ..notifications import MERGE_DEPTH
 from ..search import french
-from ..search.services import matches_page, ranked, where_matching
+from ..search.services import MatchesPagination, matches_page, ranked, where_matching
 from ..text import render_markdown
 from . import errors, rules, state
 from .state import PUBLIC_STATUSES, Allows, statuses_allowing
@@ -372,6 +372,11 @@ class ShuffledPagination(SelectPagination):
         return list(self._query_args["session"].scalars(_rows_in_order(page, lazyload)))
 
 
+class ShuffledMatchesPagination(ShuffledPagination, MatchesPagination):
+    """The random order of a search: its page picked as ``ShuffledPagination`` picks it, its
+    matches counted up to the limit as every search's are (``MatchesPagination``)."""
+
+
 def browse_page(
     round_: Round,
     filters: ProposalFilters,
@@ -384,8 +389,13 @@ def browse_page(
     Its cards' round, pillar and neighbourhood are those in hand, without a query: ``round_``,
     its pillars and ``places`` (the neighbourhoods of the list's filter). One not in hand (a
     pillar since taken out of the round) is read when first shown, once. Reading them after the
-    page, by primary key, had cost three queries."""
-    if filters.sort == "random":
+    page, by primary key, had cost three queries.
+
+    A search's matches are counted up to a limit, whatever the order (``matches_page``)."""
+    searching = bool(french.parse(filters.search))
+    if filters.sort == "random" and searching:
+        found = matches_page(_shuffled(round_, filters), page, per_page, ShuffledMatchesPagination)
+    elif filters.sort == "random":
         found = ShuffledPagination(
             select=_shuffled(round_, filters),
             session=db.session(),
@@ -394,8 +404,7 @@ def browse_page(
             max_per_page=None,
             error_out=False,
         )
-    elif french.parse(filters.search):
-        # A search: its matches are counted up to a limit.
+    elif searching:
         found = matches_page(browse_query(round_, filters, load=lazyload), page, per_page)
     else:
         found = db.paginate(

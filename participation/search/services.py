@@ -59,9 +59,12 @@ class MatchesPagination(SelectPagination):
         return min(counted, self.limit)
 
 
-def matches_page(query: Select, page: int, per_page: int) -> MatchesPagination:
-    """Page ``page`` of the matches of ``query``, a search, in its order."""
-    return MatchesPagination(
+def matches_page(
+    query: Select, page: int, per_page: int, kind: type[MatchesPagination] = MatchesPagination
+) -> MatchesPagination:
+    """Page ``page`` of the matches of ``query``, a search, in its order (``kind``: a
+    ``MatchesPagination`` that reads its page its own way)."""
+    return kind(
         select=query,
         session=db.session(),
         page=page,

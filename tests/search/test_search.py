@@ -201,6 +201,8 @@ def test_the_list_and_the_search_page_say_there_are_more(client, stations):
     assert "Plus de 3 propositions" in text
     assert "Seules les 3 premières sont listées" in text
     assert 'rel="next"' in text and 'rel="next"' not in client.get(listing + "&page=2").text
+    shuffled = unescape(client.get(listing + "&sort=random&seed=3").get_data(as_text=True))
+    assert "Plus de 3 propositions" in shuffled, "whatever the order"
     text = unescape(client.get("/search/?q=gare").get_data(as_text=True))
     assert "Plus de 3 propositions trouvées : seules les 3 premières sont listées" in text
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
