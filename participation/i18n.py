@@ -1,8 +1,12 @@
 """Language choice: the visitor's explicit choice, then the account's, then Accept-Language."""
 
+from functools import lru_cache
+
+from babel.numbers import format_decimal
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import get_translations
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
+from jinja2 import pass_context
 
 from .extensions import babel
 
@@ -41,6 +45,21 @@ def translations():
     return found
 
 
+def formatted_number(number) -> str:
+    """``number`` the language's way, by Babel: "157 019" in French, "157,019" in English.
+
+    Below a thousand neither language groups digits, and a page of cards shows dozens of
+    counts: those are written as they are, the others kept once formatted."""
+    if isinstance(number, int) and -1000 < number < 1000:
+        return str(number)
+    return _formatted(number, str(get_locale()))
+
+
+@lru_cache(maxsize=4096)
+def _formatted(number, locale: str) -> str:
+    return format_decimal(number, locale=locale)
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(
         app,
@@ -56,3 +75,13 @@ def init_app(app: Flask) -> None:
         pgettext=lambda c, s: translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
     )
+    # A count in a sentence is the language's number ("%(num)s"): Jinja's ngettext would put
+    # the bare integer, "157019 soutiens".
+    counted = app.jinja_env.globals["ngettext"]
+
+    @pass_context
+    def ngettext(context, singular: str, plural: str, num: int, **variables):
+        variables.setdefault("num", formatted_number(num))
+        return counted(context, singular, plural, num, **variables)
+
+    app.jinja_env.globals["ngettext"] = ngettext

@@ -6,8 +6,9 @@ from functools import lru_cache
 
 from babel import dates as babel_dates
 from flask import Flask
-from flask_babel import format_date, format_number, get_locale, get_timezone
+from flask_babel import format_date, get_locale, get_timezone
 
+from .i18n import formatted_number
 from .models import MasterplanStatus, Role, RoundPhase, utcnow
 from .utils import current_path
 
@@ -61,7 +62,7 @@ def init_app(app: Flask) -> None:
         localdate=localdate,
         localdatetime=localdatetime,
         machine_time=machine_time,
-        number=format_number,
+        number=formatted_number,
     )
     from .fragments import fragment
     from .mail import public_url

@@ -301,6 +301,26 @@ def test_list_pages_and_random_order_is_stable(client, round_, create_proposal):
     assert client.get(url(round_) + "?page=99").status_code == 200
 
 
+@pytest.mark.parametrize(
+    "language, texts",
+    [
+        ("fr", ["157\u202f019 soutiens en ligne", "1\u202f200 en atelier", "2\u202f345 commentaires"]),
+        ("en", ["157,019 online supports", "1,200 at workshops", "2,345 comments"]),
+    ],
+)
+def test_counts_are_written_the_languages_way(client, round_, create_proposal, language, texts):
+    """At a large city's scale a card reads "157 019 soutiens", not "157019 soutiens"."""
+    proposal = create_proposal(
+        round=round_, support_count=157019, paper_support_count=1200, comment_count=2345
+    )
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
+    cards = client.get(url(round_)).text
+    page = client.get(url(round_, proposal.number)).text
+    for text in texts:
+        assert text in cards
+    assert texts[0] in page and texts[1] in page
+
+
 def test_the_list_offers_every_pillar_of_its_round_and_an_unknown_round_is_404(
     client, create_round, create_pillar, create_proposal
 ):
