@@ -7,7 +7,8 @@
 It builds a fresh schema with the migrations, fills it with generated data (``generate.py``),
 counts the SQL queries of each page once through the test client, then serves the app with
 gunicorn in its production configuration and drives each page with wrk at 1, 8 and 32
-connections, next to a bare route served by the same gunicorn (``app.py``). It prints the
+connections, next to a bare route served by the same gunicorn (``app.py``); two of the pages
+are asked again through nginx in front, as ``deploy/`` sets it up (``proxy.py``). It prints the
 figures, writes them to ``bench-results/<database>-<scale>.json`` and leaves the database in
 place. Settings, all from the environment:
 
@@ -18,7 +19,9 @@ place. Settings, all from the environment:
     BENCH_CONNECTIONS   wrk connection counts, comma-separated (1,8,32)
     BENCH_DURATION      seconds of wrk per page and connection count (10)
     BENCH_WARMUP        seconds of wrk per page before measuring it, not counted (1)
-    BENCH_PORT          port gunicorn listens on, on 127.0.0.1 (8765)
+    BENCH_PORT          port gunicorn listens on, on 127.0.0.1 (8765); nginx takes the next two
+    BENCH_NGINX         0 to leave out the pages asked through nginx (1: asked when nginx is
+                        installed; the deployment example in front of gunicorn, see proxy.py)
 
     python -m participation.bench markdown bench-results/postgresql-1.json
     python -m participation.bench compare bench-results/postgresql-0.01.json bench-results/postgresql-1.json

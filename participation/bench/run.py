@@ -8,6 +8,7 @@ import secrets
 import signal
 import sys
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +20,7 @@ from .. import ROOT
 from .app import BARE_PATH, create_bench_app
 from .generate import MEASURED_ROUND, MODERATOR_EMAIL, generate, inventory
 from .load import Gunicorn, drive, fetch, serve, wrk_version
+from .proxy import Nginx, nginx_path, nginx_version, serve_nginx
 
 RESULTS = ROOT / "bench-results"
 FILTER_PILLAR = "mobilite-transports"
@@ -32,6 +34,9 @@ class Page:
     # Fetched with the session cookie of the generated "moderator" or of a "resident"; None: a
     # visitor.
     as_person: str | None = None
+    # Asked of nginx in front of gunicorn, as the deployment example sets it up (its cache
+    # serves a visitor's page again), instead of gunicorn itself.
+    through_nginx: bool = False
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,8 @@ class Settings:
     duration: int
     warmup: int
     server: Gunicorn
+    # nginx in front, for the pages asked through it; None: those pages are left out.
+    nginx: str | None
 
     @classmethod
     def from_environment(cls) -> "Settings":
@@ -58,6 +65,7 @@ class Settings:
             server=Gunicorn(
                 workers=int(env("BENCH_WORKERS", "2")), port=int(env("BENCH_PORT", "8765"))
             ),
+            nginx=nginx_path() if env("BENCH_NGINX", "1") != "0" else None,
         )
 
     @property
@@ -111,6 +119,9 @@ def pages(db) -> list[Page]:
         Page(
             "proposal with 1,000 comments, signed in", f"{listing}{busiest}", as_person="resident"
         ),
+        # A visitor's repeat views, served by nginx's cache for the few seconds the app allows.
+        Page("proposals, most supported, via nginx", listing, through_nginx=True),
+        Page("proposal with 1,000 comments, via nginx", f"{listing}{busiest}", through_nginx=True),
     ]
 
 
@@ -251,16 +262,24 @@ def measure(
         PUBLIC_URL=settings.server.base_url,
         # One address sends every request: the limits would answer 429 after a few.
         RATELIMIT_ENABLED="false",
+        # One proxy in front for the pages asked through nginx, as deployed (the others come
+        # without its headers, and are answered as they are).
+        TRUSTED_PROXIES="1",
     )
     cookies = {person: session_cookie(secret_key, s) for person, s in sessions.items()}
     server = settings.server
     RESULTS.mkdir(exist_ok=True)
     results = {}
-    with serve(server, environment, RESULTS / "gunicorn.log"):
+    proxy = Nginx(RESULTS / "nginx", server.port, server.port + 1, server.port + 2)
+    with ExitStack() as running:
+        running.enter_context(serve(server, environment, RESULTS / "gunicorn.log"))
+        if settings.nginx and any(page.through_nginx for page in pages_):
+            running.enter_context(serve_nginx(settings.nginx, proxy))
         for page in pages_:
             page_cookie = cookies.get(page.as_person)
+            base_url = proxy.base_url if page.through_nginx else server.base_url
             for _ in range(2 * server.workers):
-                status = fetch(server.base_url + page.url, page_cookie)
+                status = fetch(base_url + page.url, page_cookie)
                 if status != 200:
                     raise PageFailed(f"{page.name} ({page.url}) answered {status} through gunicorn")
             # Warm every worker, as a server that has been running is: its templates compiled,
@@ -271,7 +290,7 @@ def measure(
             # second, each closed by a sync worker), which no other run had.
             if settings.warmup and page.url != BARE_PATH:
                 drive(
-                    server.base_url + page.url,
+                    base_url + page.url,
                     max(settings.connections),
                     settings.warmup,
                     page_cookie,
@@ -279,13 +298,13 @@ def measure(
                 drain(server)
             results[page.name] = []
             for connections in settings.connections:
-                run = drive(server.base_url + page.url, connections, settings.duration, page_cookie)
+                run = drive(base_url + page.url, connections, settings.duration, page_cookie)
                 # The machine's load over the last minute: other work weighs on the figures.
                 run["load_average"] = round(os.getloadavg()[0], 2)
                 results[page.name].append(run)
                 drain(server)
                 print(
-                    f"  {page.name:32} {connections:>3} conn. {run['requests_per_s']:>8.1f} req/s "
+                    f"  {page.name:41} {connections:>3} conn. {run['requests_per_s']:>8.1f} req/s "
                     f"p50 {run['p50_ms']:>7.1f}  p95 {run['p95_ms']:>7.1f}  p99 {run['p99_ms']:>7.1f} ms "
                     f"(load {run['load_average']})",
                     flush=True,
@@ -329,6 +348,7 @@ def assemble(
         },
         "database": database,
         "gunicorn": settings.server.describe(),
+        "nginx": nginx_version(settings.nginx) if settings.nginx else None,
         "wrk": {
             "version": wrk_version(),
             "threads": 1,
@@ -375,13 +395,13 @@ def print_table(report: dict) -> None:
     for index, connections in enumerate(report["wrk"]["connections"]):
         print(f"\n{connections} connection{'s' if connections > 1 else ''}")
         print(
-            f"{'page':32} {'queries':>7} {'SQL ms':>7} {'app ms':>7} "
+            f"{'page':41} {'queries':>7} {'SQL ms':>7} {'app ms':>7} "
             f"{'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'× bare':>7}"
         )
         for page in report["pages"]:
             run = page["runs"][index]
             print(
-                f"{page['page']:32} {page['queries']:>7} {page['sql_ms']:>7} "
+                f"{page['page']:41} {page['queries']:>7} {page['sql_ms']:>7} "
                 f"{page['test_client_ms']:>7} {run['requests_per_s']:>8.1f} "
                 f"{run['p50_ms']:>8.1f} {run['p95_ms']:>8.1f} {run['p99_ms']:>8.1f} "
                 f"{run['bare_ratio'] or '':>7}"
@@ -504,6 +524,9 @@ def main(argv: list[str]) -> int:
         database = database_description(db)
         data.update(inventory(db))
         pages_ = pages(db)
+        if settings.nginx is None:
+            progress("nginx is missing: the pages asked through it are left out")
+            pages_ = [page for page in pages_ if not page.through_nginx]
         people = person_sessions(db)
         db.session.remove()
     data.update({f"{person}_id": user_id for person, (user_id, _s) in people.items()})
