@@ -63,13 +63,14 @@ def test_templates_follow_a_forced_language_within_a_request(app):
     from flask import render_template_string
     from flask_babel import force_locale
 
-    template = "{{ _('Home') }} · {{ ngettext('%(num)d comment', '%(num)d comments', 2) }}"
+    template = "{{ _('Home') }} · {{ ngettext('%(num)s comment', '%(num)s comments', 1234) }}"
     with app.test_request_context(headers={"Accept-Language": "fr"}):
-        assert render_template_string(template) == "Accueil · 2 commentaires"
-        # A mail in its reader's language, in the middle of a French request.
+        assert render_template_string(template) == "Accueil · 1\u202f234 commentaires"
+        # A mail in its reader's language, in the middle of a French request: its words and
+        # its numbers.
         with force_locale("en"):
-            assert render_template_string(template) == "Home · 2 comments"
-        assert render_template_string(template) == "Accueil · 2 commentaires"
+            assert render_template_string(template) == "Home · 1,234 comments"
+        assert render_template_string(template) == "Accueil · 1\u202f234 commentaires"
 
 
 def test_every_template_compiles_before_the_first_request(app, tmp_path):
