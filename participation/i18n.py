@@ -60,6 +60,13 @@ def _formatted(number, locale: str) -> str:
     return format_decimal(number, locale=locale)
 
 
+def ngettext(singular: str, plural: str, num: int, /, **variables) -> str:
+    """Flask-Babel's ``ngettext`` with ``num`` written the language's way, as the templates'
+    is: its strings say ``%(num)s``."""
+    variables.setdefault("num", formatted_number(num))
+    return translations().ungettext(singular, plural, num) % variables
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(
         app,
@@ -80,8 +87,8 @@ def init_app(app: Flask) -> None:
     counted = app.jinja_env.globals["ngettext"]
 
     @pass_context
-    def ngettext(context, singular: str, plural: str, num: int, **variables):
+    def counted_ngettext(context, singular: str, plural: str, num: int, /, **variables):
         variables.setdefault("num", formatted_number(num))
         return counted(context, singular, plural, num, **variables)
 
-    app.jinja_env.globals["ngettext"] = ngettext
+    app.jinja_env.globals["ngettext"] = counted_ngettext

@@ -11,12 +11,13 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import format_timedelta, ngettext
+from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ..errors import Invalid, NotFound, render_error
 from ..extensions import db, limiter
+from ..i18n import ngettext
 from ..models import User
 from ..policy import active, anyone, signed_in
 from ..templating import current_locale
@@ -207,9 +208,9 @@ def sign_in_code():
                 left = two_factor.remaining_recovery_codes(user)
                 flash(
                     ngettext(
-                        "You used a recovery code: %(num)d is left. Make new ones from your "
+                        "You used a recovery code: %(num)s is left. Make new ones from your "
                         "account's two-factor page.",
-                        "You used a recovery code: %(num)d are left. Make new ones from your "
+                        "You used a recovery code: %(num)s are left. Make new ones from your "
                         "account's two-factor page.",
                         left,
                     ),

@@ -1,9 +1,9 @@
 """Domain errors of comments and reports (the hierarchy's root: ``participation.errors``)."""
 
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 
 from ..errors import Invalid, ParticipationError
+from ..i18n import ngettext
 
 COMMENT_MIN, COMMENT_MAX = 2, 3000
 
@@ -30,8 +30,8 @@ class EditWindowOver(ParticipationError):
         # Built when raised, in the language of the request (extracted as a plural form).
         super().__init__(
             ngettext(
-                "A comment can be edited only during the %(num)d minute after it is posted.",
-                "A comment can be edited only during the %(num)d minutes after it is posted.",
+                "A comment can be edited only during the %(num)s minute after it is posted.",
+                "A comment can be edited only during the %(num)s minutes after it is posted.",
                 minutes,
             )
         )

@@ -1,10 +1,10 @@
 from flask import render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from ..errors import Invalid
 from ..extensions import db
+from ..i18n import ngettext
 from ..notifications import HEADLINES
 from ..proposals.services import proposal_in_url
 from ..utils import safe_next_url
@@ -53,7 +53,7 @@ def mark_read():
     return done(
         safe_next_url(request.form.get("back")) or url_for("following.notifications"),
         ngettext(
-            "%(num)d notification marked as read.", "%(num)d notifications marked as read.", count
+            "%(num)s notification marked as read.", "%(num)s notifications marked as read.", count
         ),
     )
 

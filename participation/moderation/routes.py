@@ -1,6 +1,5 @@
 from flask import render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -9,6 +8,7 @@ from .. import audit
 from ..comments.services import get_comment_or_404
 from ..errors import Invalid
 from ..extensions import db
+from ..i18n import ngettext
 from ..models import AnswerLanguage, AnswerTemplate, Comment, Proposal, ProposalStatus, User
 from ..policy import can_moderate
 from ..proposals import state
@@ -85,7 +85,7 @@ def bulk():
     services.act_on_all(proposals, current_user, form.action.data, form.reason.data)
     return done(
         _back(),
-        ngettext("%(num)d proposal updated.", "%(num)d proposals updated.", len(proposals)),
+        ngettext("%(num)s proposal updated.", "%(num)s proposals updated.", len(proposals)),
     )
 
 
@@ -236,7 +236,7 @@ def dismiss_reports():
     if not items or not form.validate_on_submit():
         raise Invalid(_("Select at least one reported item."))
     count = sum(reports.dismiss_reports(item, current_user, form.reason.data) for item in items)
-    return done(_back(), ngettext("%(num)d report dismissed.", "%(num)d reports dismissed.", count))
+    return done(_back(), ngettext("%(num)s report dismissed.", "%(num)s reports dismissed.", count))
 
 
 # The older address of the several-items form, kept for pages already open.

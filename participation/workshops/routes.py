@@ -16,7 +16,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -24,6 +23,7 @@ from sqlalchemy.orm import joinedload
 from ..accounts.services import neighbourhood_choices
 from ..errors import Invalid
 from ..extensions import csrf, db, limiter
+from ..i18n import ngettext
 from ..models import Proposal, WorkshopState
 from ..policy import anyone, is_moderator
 from ..rounds.services import home_rounds
@@ -353,8 +353,8 @@ def _sticker_message(saved) -> str:
     if not saved:
         return _("No line was filled in: nothing changed.")
     return ngettext(
-        "Sticker votes saved for %(num)d proposal: %(codes)s.",
-        "Sticker votes saved for %(num)d proposals: %(codes)s.",
+        "Sticker votes saved for %(num)s proposal: %(codes)s.",
+        "Sticker votes saved for %(num)s proposals: %(codes)s.",
         len(saved),
         codes=", ".join(f"{proposal.code} ({count})" for proposal, count in saved),
     )
@@ -406,8 +406,8 @@ def import_cards(workshop):
 
 def _import_message(proposals) -> str:
     return ngettext(
-        "%(num)d card imported: %(first)s to %(last)s.",
-        "%(num)d cards imported: %(first)s to %(last)s.",
+        "%(num)s card imported: %(first)s to %(last)s.",
+        "%(num)s cards imported: %(first)s to %(last)s.",
         len(proposals),
         first=proposals[0].code,
         last=proposals[-1].code,
