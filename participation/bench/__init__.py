@@ -20,6 +20,8 @@ place. Settings, all from the environment:
     BENCH_DURATION      seconds of wrk per page and connection count (10)
     BENCH_WARMUP        seconds of wrk per page before measuring it, not counted (1)
     BENCH_PORT          port gunicorn listens on, on 127.0.0.1 (8765); nginx takes the next two
+    BENCH_PAGES         only the pages whose name holds one of these words, comma-separated
+                        (all); the bare route is always measured
     BENCH_NGINX         0 to leave out the pages asked through nginx (1: asked when nginx is
                         installed; the deployment example in front of gunicorn, see proxy.py)
 

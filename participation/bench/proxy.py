@@ -9,9 +9,11 @@ import os
 import re
 import shutil
 import signal
+import ssl
 import subprocess
 import time
 import urllib.error
+import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,19 +92,26 @@ class Nginx:
         # The same ports again on IPv6, which a test machine may not have.
         site = re.sub(r"\n\s*listen \[::\]:[^;]*;", "", site)
         (self.directory / "site.conf").write_text(site)
-        self.configuration.write_text(
-            # Started by root, nginx's workers would be www-data, outside the run's folders.
-            ("user root;\n" if os.geteuid() == 0 else "") + f"pid {self.directory}/nginx.pid;\n"
-            f"error_log {self.directory}/error.log;\n"
-            "events {}\n"
-            "http {\n"
-            "    include /etc/nginx/mime.types;\n"
-            f"    access_log {self.directory}/access.log;\n"
-            f"    client_body_temp_path {self.directory}/body;\n"
-            f"    proxy_temp_path {self.directory}/proxy;\n"
-            f"    include {self.directory}/site.conf;\n"
-            "}\n"
-        )
+        folder = self.directory
+        lines = [
+            # Started by root, nginx's workers would be "nobody", outside the run's folders.
+            "user root;" if os.geteuid() == 0 else "",
+            f"pid {folder}/nginx.pid;",
+            f"error_log {folder}/error.log;",
+            "events {}",
+            "http {",
+            "    include /etc/nginx/mime.types;",
+            # The benchmark measures nginx's answers, not its access log's writes.
+            "    access_log off;",
+            # Every folder nginx writes to is the run's (the distribution's are root's).
+            *(
+                f"    {kind}_temp_path {folder}/{kind};"
+                for kind in ("client_body", "proxy", "fastcgi", "scgi", "uwsgi")
+            ),
+            f"    include {folder}/site.conf;",
+            "}",
+        ]
+        self.configuration.write_text("\n".join(lines) + "\n")
         return self.configuration
 
     def command(self, nginx: str) -> list[str]:
@@ -119,6 +128,15 @@ class Nginx:
     def error_log(self) -> str:
         path = self.directory / "error.log"
         return path.read_text(errors="replace") if path.exists() else ""
+
+
+def cache_status(url: str) -> str | None:
+    """What nginx says of its cache for ``url`` (``X-Cache-Status``: HIT, MISS, BYPASS…)."""
+    request = urllib.request.Request(url, headers={"User-Agent": "participation-bench"})
+    context = ssl._create_unverified_context()  # the run's own certificate
+    with urllib.request.urlopen(request, timeout=60, context=context) as response:
+        response.read()
+        return response.headers.get("X-Cache-Status")
 
 
 @contextmanager

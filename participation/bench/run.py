@@ -7,6 +7,7 @@ import platform
 import secrets
 import signal
 import sys
+import tempfile
 import time
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from .. import ROOT
 from .app import BARE_PATH, create_bench_app
 from .generate import MEASURED_ROUND, MODERATOR_EMAIL, generate, inventory
 from .load import Gunicorn, drive, fetch, serve, wrk_version
-from .proxy import Nginx, nginx_path, nginx_version, serve_nginx
+from .proxy import Nginx, cache_status, nginx_path, nginx_version, serve_nginx
 
 RESULTS = ROOT / "bench-results"
 FILTER_PILLAR = "mobilite-transports"
@@ -50,6 +51,8 @@ class Settings:
     server: Gunicorn
     # nginx in front, for the pages asked through it; None: those pages are left out.
     nginx: str | None
+    # Only the pages whose name holds one of these (all when empty).
+    only: tuple[str, ...] = ()
 
     @classmethod
     def from_environment(cls) -> "Settings":
@@ -66,6 +69,7 @@ class Settings:
                 workers=int(env("BENCH_WORKERS", "2")), port=int(env("BENCH_PORT", "8765"))
             ),
             nginx=nginx_path() if env("BENCH_NGINX", "1") != "0" else None,
+            only=tuple(part.strip() for part in env("BENCH_PAGES", "").split(",") if part.strip()),
         )
 
     @property
@@ -270,9 +274,11 @@ def measure(
     server = settings.server
     RESULTS.mkdir(exist_ok=True)
     results = {}
-    proxy = Nginx(RESULTS / "nginx", server.port, server.port + 1, server.port + 2)
     with ExitStack() as running:
         running.enter_context(serve(server, environment, RESULTS / "gunicorn.log"))
+        # A fresh folder each run: nginx's cache starts empty.
+        folder = running.enter_context(tempfile.TemporaryDirectory(prefix="bench-nginx-"))
+        proxy = Nginx(Path(folder), server.port, server.port + 1, server.port + 2)
         if settings.nginx and any(page.through_nginx for page in pages_):
             running.enter_context(serve_nginx(settings.nginx, proxy))
         for page in pages_:
@@ -282,6 +288,10 @@ def measure(
                 status = fetch(base_url + page.url, page_cookie)
                 if status != 200:
                     raise PageFailed(f"{page.name} ({page.url}) answered {status} through gunicorn")
+            # Measured as repeat views: nginx must be answering from its cache, not passing
+            # every request on.
+            if page.through_nginx and (cached := cache_status(base_url + page.url)) != "HIT":
+                raise PageFailed(f"{page.name} ({page.url}): nginx's cache answered {cached}")
             # Warm every worker, as a server that has been running is: its templates compiled,
             # its connection open, its statements prepared (psycopg prepares a statement on its
             # sixth run on a connection, and PostgreSQL settles on a plan after five more). Not
@@ -334,7 +344,11 @@ def assemble(
         for run in loads[page.name]:
             floor = bare.get(run["connections"])
             rate = run["requests_per_s"]
-            runs.append({**run, "bare_ratio": round(floor / rate, 1) if floor and rate else None})
+            # Two decimals below 1: a page that nginx's cache serves is faster than the bare route.
+            ratio = floor / rate if floor and rate else None
+            if ratio is not None:
+                ratio = round(ratio, 2 if ratio < 1 else 1)
+            runs.append({**run, "bare_ratio": ratio})
         entries.append({"page": page.name, "url": page.url, **queries[page.name], "runs": runs})
     return {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -527,6 +541,13 @@ def main(argv: list[str]) -> int:
         if settings.nginx is None:
             progress("nginx is missing: the pages asked through it are left out")
             pages_ = [page for page in pages_ if not page.through_nginx]
+        if settings.only:
+            # The bare route stays: every page's figures are read beside it.
+            pages_ = [
+                page
+                for page in pages_
+                if page.url == BARE_PATH or any(part in page.name for part in settings.only)
+            ]
         people = person_sessions(db)
         db.session.remove()
     data.update({f"{person}_id": user_id for person, (user_id, _s) in people.items()})
