@@ -73,6 +73,28 @@ def test_templates_follow_a_forced_language_within_a_request(app):
         assert render_template_string(template) == "Accueil · 1\u202f234 commentaires"
 
 
+def test_the_codes_counts_are_written_the_languages_way(app):
+    """A message built in the code (a flash, an error) writes its count as the templates do."""
+    from flask_babel import force_locale
+
+    from participation.i18n import ngettext
+
+    def imported(n):
+        return ngettext(
+            "%(num)s card imported: %(first)s to %(last)s.",
+            "%(num)s cards imported: %(first)s to %(last)s.",
+            n,
+            first="P-1",
+            last=f"P-{n}",
+        )
+
+    with app.test_request_context(headers={"Accept-Language": "fr"}):
+        assert imported(1200) == "1\u202f200 cartes importées\u00a0: de P-1 à P-1200."
+        assert imported(1) == "1 carte importée\u00a0: P-1 à P-1."
+        with force_locale("en"):
+            assert imported(1200) == "1,200 cards imported: P-1 to P-1200."
+
+
 def test_every_template_compiles_before_the_first_request(app, tmp_path):
     # gunicorn's master compiles them once for its workers (gunicorn.conf.py).
     from jinja2 import TemplateSyntaxError

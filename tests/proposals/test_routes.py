@@ -304,7 +304,10 @@ def test_list_pages_and_random_order_is_stable(client, round_, create_proposal):
 @pytest.mark.parametrize(
     "language, texts",
     [
-        ("fr", ["157\u202f019 soutiens en ligne", "1\u202f200 en atelier", "2\u202f345 commentaires"]),
+        (
+            "fr",
+            ["157\u202f019 soutiens en ligne", "1\u202f200 en atelier", "2\u202f345 commentaires"],
+        ),
         ("en", ["157,019 online supports", "1,200 at workshops", "2,345 comments"]),
     ],
 )
