@@ -2,9 +2,8 @@ from flask import render_template
 from flask_login import current_user
 
 from ..deliberations.services import deliberations_for_pillar
-from ..extensions import db
 from ..policy import anyone
-from ..proposals.services import ProposalFilters, browse_query
+from ..proposals.services import pillar_page
 from ..proposals.supports import supported_ids
 from ..views import guard, page_arg
 from . import bp
@@ -20,12 +19,7 @@ def index():
 @bp.get("/<slug>")
 @guard(anyone, load=get_pillar_or_404)
 def show(pillar):
-    proposals = db.paginate(
-        browse_query(None, ProposalFilters(pillar_id=pillar.id, sort="newest")),
-        page=page_arg(),
-        per_page=10,
-        error_out=False,
-    )
+    proposals = pillar_page(pillar, page_arg(), per_page=10)
     return render_template(
         "pillars/show.html",
         pillar=pillar,

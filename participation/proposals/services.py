@@ -413,21 +413,47 @@ def browse_page(
             per_page=per_page,
             error_out=False,
         )
-    _give_relations(found.items, round_, places)
+    _give_relations(found.items, [round_], round_.pillars, places)
+    return found
+
+
+def pillar_page(pillar: Pillar, page: int, per_page: int) -> Pagination:
+    """Page ``page`` of a pillar's visible proposals, every round's, newest first.
+
+    Its cards' pillar is ``pillar``; their rounds and neighbourhoods are read after the page, a
+    query each when a card has one."""
+    found = db.paginate(
+        browse_query(None, ProposalFilters(pillar_id=pillar.id, sort="newest"), load=lazyload),
+        page=page,
+        per_page=per_page,
+        error_out=False,
+    )
+    related = []
+    for model, key in ((Round, "round_id"), (Neighbourhood, "neighbourhood_id")):
+        ids = {getattr(proposal, key) for proposal in found.items} - {None}
+        related.append(db.session.scalars(select(model).where(model.id.in_(ids))) if ids else [])
+    _give_relations(found.items, related[0], [pillar], related[1])
     return found
 
 
 def _give_relations(
-    proposals: list[Proposal], round_: Round, places: Iterable[Neighbourhood]
+    proposals: list[Proposal],
+    rounds: Iterable[Round],
+    pillars: Iterable[Pillar],
+    places: Iterable[Neighbourhood],
 ) -> None:
-    pillars = {pillar.id: pillar for pillar in round_.pillars}
-    by_id = {place.id: place for place in places}
+    """Each card's round, pillar and neighbourhood from those given; one not given (a pillar
+    since taken out of the round) is left to be read when first shown."""
+    given = {
+        "round": ({item.id: item for item in rounds}, "round_id"),
+        "pillar": ({item.id: item for item in pillars}, "pillar_id"),
+        "neighbourhood": ({item.id: item for item in places}, "neighbourhood_id"),
+    }
     for proposal in proposals:
-        set_committed_value(proposal, "round", round_)
-        if proposal.pillar_id in pillars:
-            set_committed_value(proposal, "pillar", pillars[proposal.pillar_id])
-        if proposal.neighbourhood_id is None or proposal.neighbourhood_id in by_id:
-            set_committed_value(proposal, "neighbourhood", by_id.get(proposal.neighbourhood_id))
+        for relation, (by_id, key) in given.items():
+            value = getattr(proposal, key)
+            if value is None or value in by_id:
+                set_committed_value(proposal, relation, by_id.get(value))
 
 
 def _selected(query, round_: Round | None, filters: ProposalFilters):

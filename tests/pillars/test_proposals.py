@@ -18,13 +18,27 @@ def test_pillar_page_lists_its_visible_proposals(
 
 
 def test_pillar_page_query_count_does_not_grow(
-    client, create_pillar, create_round, create_proposal, assert_page_queries
+    client,
+    create_pillar,
+    create_round,
+    create_proposal,
+    create_neighbourhood,
+    assert_page_queries,
 ):
+    """The pillar, the page and its count, the cards' rounds and neighbourhoods (a query each,
+    the pillar itself in hand), the deliberations."""
     pillar = create_pillar(slug="habitat")
     round_ = create_round(pillars=[pillar])
-    create_proposal(round=round_, pillar=pillar)
+    create_proposal(round=round_, pillar=pillar, neighbourhood=create_neighbourhood())
     few = assert_page_queries("/pillars/habitat", 6)
-    for _ in range(30):
-        create_proposal(round=round_, pillar=pillar)
+    rounds = [round_, create_round(pillars=[pillar]), create_round(pillars=[pillar])]
+    places = [create_neighbourhood() for _ in range(3)]
+    for n in range(30):
+        create_proposal(round=rounds[n % 3], pillar=pillar, neighbourhood=places[n % 3])
     assert assert_page_queries("/pillars/habitat", 6) == few
     assert assert_page_queries("/pillars/habitat?page=3", 6) == few
+    # Each card links to its own round, and names its neighbourhood.
+    page = client.get("/pillars/habitat").text
+    for each in rounds:
+        assert f"/rounds/{each.slug}/proposals/" in page
+    assert all(place.name in page for place in places)
