@@ -12,6 +12,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,19 +99,22 @@ class Gunicorn:
         }
 
 
+def opener(url: str) -> urllib.request.OpenerDirector:
+    """Redirects are answers too: a page that redirects is not the page. Through nginx, the
+    certificate is the run's own (``proxy.py``)."""
+    handlers = [_NoRedirect]
+    if url.startswith("https://127.0.0.1:"):
+        handlers.append(urllib.request.HTTPSHandler(context=ssl._create_unverified_context()))
+    return urllib.request.build_opener(*handlers)
+
+
 def fetch(url: str, cookie: str | None = None) -> int:
     headers = {"User-Agent": USER_AGENT}
     if cookie:
         headers["Cookie"] = cookie
     request = urllib.request.Request(url, headers=headers)
-    # Redirects are answers too: a page that redirects is not the page. Through nginx, the
-    # certificate is the run's own (``proxy.py``).
-    handlers = [_NoRedirect]
-    if url.startswith("https://127.0.0.1:"):
-        handlers.append(urllib.request.HTTPSHandler(context=ssl._create_unverified_context()))
-    opener = urllib.request.build_opener(*handlers)
     try:
-        with opener.open(request, timeout=120) as response:
+        with opener(url).open(request, timeout=120) as response:
             response.read()
             return response.status
     except urllib.error.HTTPError as error:
@@ -125,6 +129,8 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 @contextmanager
 def serve(server: Gunicorn, environment: dict, log_path: Path):
     """Run gunicorn until the block ends; its log goes to ``log_path``."""
+    from .app import BARE_PATH
+
     with open(log_path, "w") as log:
         process = subprocess.Popen(
             server.command(),
@@ -134,31 +140,40 @@ def serve(server: Gunicorn, environment: dict, log_path: Path):
             cwd=Path(__file__).resolve().parents[2],
         )
         try:
-            _wait_until_ready(server, process, log_path)
+            wait_until_answered(
+                server.base_url + BARE_PATH, process, "gunicorn", log_path.read_text
+            )
             yield process
         finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process, timeout=30)
 
 
-def _wait_until_ready(server: Gunicorn, process: subprocess.Popen, log_path: Path) -> None:
-    from .app import BARE_PATH
+def stop(process: subprocess.Popen, timeout: float) -> None:
+    """SIGTERM, then SIGKILL if it is still there after ``timeout`` seconds."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
-    deadline = time.monotonic() + 60
+
+def wait_until_answered(
+    url: str, process: subprocess.Popen, name: str, log: Callable[[], str], seconds: int = 60
+) -> None:
+    """Until ``url`` answers 200; fails with the end of ``log()`` if ``process`` stops first,
+    or if ``seconds`` pass."""
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"gunicorn stopped:\n{log_path.read_text()[-3000:]}")
+            raise RuntimeError(f"{name} stopped:\n{log()[-3000:]}")
         try:
-            if fetch(server.base_url + BARE_PATH) == 200:
+            if fetch(url) == 200:
                 return
         except OSError:
             pass
         time.sleep(0.2)
-    raise RuntimeError(f"gunicorn did not answer within a minute:\n{log_path.read_text()[-3000:]}")
+    raise RuntimeError(f"{name} did not answer within {seconds} s:\n{log()[-3000:]}")
 
 
 def wrk_path() -> str:

@@ -8,17 +8,14 @@ what a distribution's ``nginx.conf`` would."""
 import os
 import re
 import shutil
-import signal
-import ssl
 import subprocess
-import time
-import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from .. import ROOT
+from .load import USER_AGENT, opener, stop, wait_until_answered
 
 EXAMPLE = ROOT / "deploy" / "nginx-participation.conf"
 HOST = "participation.bethune.fr"
@@ -132,9 +129,8 @@ class Nginx:
 
 def cache_status(url: str) -> str | None:
     """What nginx says of its cache for ``url`` (``X-Cache-Status``: HIT, MISS, BYPASS…)."""
-    request = urllib.request.Request(url, headers={"User-Agent": "participation-bench"})
-    context = ssl._create_unverified_context()  # the run's own certificate
-    with urllib.request.urlopen(request, timeout=60, context=context) as response:
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    with opener(url).open(request, timeout=60) as response:
         response.read()
         return response.headers.get("X-Cache-Status")
 
@@ -142,29 +138,14 @@ def cache_status(url: str) -> str | None:
 @contextmanager
 def serve_nginx(nginx: str, proxy: Nginx):
     """nginx, with the adapted example, until the block ends."""
-    from .load import fetch
-
     proxy.write()
     process = subprocess.Popen(
         proxy.command(nginx), stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
     )
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"nginx stopped:\n{proxy.error_log()[-3000:]}")
-            try:
-                fetch(proxy.base_url + "/healthz")
-                break
-            except (OSError, urllib.error.URLError):
-                if time.monotonic() > deadline:
-                    raise RuntimeError("nginx did not answer within 20 s") from None
-                time.sleep(0.2)
+        wait_until_answered(
+            proxy.base_url + "/healthz", process, "nginx", proxy.error_log, seconds=20
+        )
         yield process
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, timeout=10)

@@ -8,9 +8,10 @@ the only way to tell the series apart; the same figures are given as a table bes
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask_babel import format_date, format_number, ngettext
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 
+from ..i18n import formatted_number
 from ..models import MasterplanStatus
 
 WIDTH = 480
@@ -35,7 +36,7 @@ class Series:
     def label(self, value: int) -> str:
         if self.counted is not None:
             return self.counted(value)
-        return f"{format_number(value)} {self.name}"
+        return f"{formatted_number(value)} {self.name}"
 
 
 @dataclass(frozen=True)
@@ -101,27 +102,27 @@ class BarChart:
 
 
 def proposals(n: int) -> str:
-    return ngettext("%(count)s proposal", "%(count)s proposals", n, count=format_number(n))
+    return ngettext("%(count)s proposal", "%(count)s proposals", n, count=formatted_number(n))
 
 
 def supports(n: int) -> str:
-    return ngettext("%(count)s support", "%(count)s supports", n, count=format_number(n))
+    return ngettext("%(count)s support", "%(count)s supports", n, count=formatted_number(n))
 
 
 def comments(n: int) -> str:
-    return ngettext("%(count)s comment", "%(count)s comments", n, count=format_number(n))
+    return ngettext("%(count)s comment", "%(count)s comments", n, count=formatted_number(n))
 
 
 # Framework deliberations by their progress: "3 projects", "2 in progress", "1 done".
 MASTERPLAN_COUNTED = {
     MasterplanStatus.PROJECT: lambda n: ngettext(
-        "%(count)s project", "%(count)s projects", n, count=format_number(n)
+        "%(count)s project", "%(count)s projects", n, count=formatted_number(n)
     ),
     MasterplanStatus.IN_PROGRESS: lambda n: ngettext(
-        "%(count)s in progress", "%(count)s in progress", n, count=format_number(n)
+        "%(count)s in progress", "%(count)s in progress", n, count=formatted_number(n)
     ),
     MasterplanStatus.DONE: lambda n: ngettext(
-        "%(count)s done", "%(count)s done", n, count=format_number(n)
+        "%(count)s done", "%(count)s done", n, count=formatted_number(n)
     ),
 }
 
@@ -183,7 +184,7 @@ def statistics_charts(statistics, weeks) -> dict[str, BarChart]:
                         "%(count)s online support",
                         "%(count)s online supports",
                         n,
-                        count=format_number(n),
+                        count=formatted_number(n),
                     ),
                 ),
                 Series(
@@ -193,7 +194,7 @@ def statistics_charts(statistics, weeks) -> dict[str, BarChart]:
                         "%(count)s paper support",
                         "%(count)s paper supports",
                         n,
-                        count=format_number(n),
+                        count=formatted_number(n),
                     ),
                 ),
             ],

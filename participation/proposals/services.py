@@ -428,12 +428,16 @@ def pillar_page(pillar: Pillar, page: int, per_page: int) -> Pagination:
         per_page=per_page,
         error_out=False,
     )
-    related = []
-    for model, key in ((Round, "round_id"), (Neighbourhood, "neighbourhood_id")):
-        ids = {getattr(proposal, key) for proposal in found.items} - {None}
-        related.append(db.session.scalars(select(model).where(model.id.in_(ids))) if ids else [])
-    _give_relations(found.items, related[0], [pillar], related[1])
+    rounds = _with_ids(Round, {proposal.round_id for proposal in found.items})
+    places = _with_ids(Neighbourhood, {proposal.neighbourhood_id for proposal in found.items})
+    _give_relations(found.items, rounds, [pillar], places)
     return found
+
+
+def _with_ids(model, ids: set[int | None]) -> list:
+    """The rows of ``model`` with these ids, in one query; none asked when there is none."""
+    ids = ids - {None}
+    return list(db.session.scalars(select(model).where(model.id.in_(ids)))) if ids else []
 
 
 def _give_relations(
