@@ -18,7 +18,7 @@ A staff account without two-factor authentication keeps its resident's powers on
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_
+from sqlalchemy import and_, not_
 
 from .errors import (
     AccountBlocked,
@@ -125,11 +125,13 @@ def has_role(role: Role):
 
 def holding(role: Role):
     """``has_role(role)`` as a query condition: the active accounts that hold ``role``'s powers
-    (who could run a workshop, for instance)."""
+    now (who could run a workshop, for instance); staff without two-factor authentication do
+    not, until they set it up."""
     return and_(
         User.role.in_([held for held in Role if held.rank >= role.rank]),
         User.erased_at.is_(None),
         User.blocked_at.is_(None),
+        not_(User.two_factor_missing),
     )
 
 

@@ -4,7 +4,8 @@ from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, true
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, and_, not_, true
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -85,14 +86,26 @@ class User(UserMixin, db.Model):
     def get_id(self) -> str | None:
         return self.session_token
 
-    @property
+    @hybrid_property
     def has_two_factor(self) -> bool:
         return self.two_factor_enabled_at is not None and self.totp_secret is not None
 
-    @property
+    @has_two_factor.inplace.expression
+    @classmethod
+    def _has_two_factor_expression(cls):
+        return and_(cls.two_factor_enabled_at.is_not(None), cls.totp_secret.is_not(None))
+
+    @hybrid_property
     def two_factor_missing(self) -> bool:
-        """A staff role without two-factor authentication: its powers wait for enrolment."""
+        """A staff role without two-factor authentication: its powers wait for enrolment. The
+        one definition, in Python and in SQL (``policy.holding``)."""
         return Role(self.role).requires_two_factor and not self.has_two_factor
+
+    @two_factor_missing.inplace.expression
+    @classmethod
+    def _two_factor_missing_expression(cls):
+        staff = [role for role in Role if role.requires_two_factor]
+        return and_(cls.role.in_(staff), not_(cls.has_two_factor))
 
     def has_role(self, role: Role) -> bool:
         """True when the user's role is ``role`` or above it (whether they may use it now is

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from participation.errors import AccountBlocked
 from participation.extensions import db
 from participation.models import AuditEntry, Role, Workshop, WorkshopState, utcnow
+from participation.policy import is_facilitator
 from participation.workshops import errors, paper, rules, services
 
 
@@ -43,6 +44,27 @@ def test_moderator_names_the_facilitators(moderator, facilitator, create_user, r
     assert workshop.facilitators == [facilitator]
     assert rules.can_manage(moderator, workshop)
     assert not rules.can_manage(other, workshop)
+
+
+def test_the_facilitators_offered_are_those_the_rulebook_lets_run_a_workshop(create_user):
+    """``holding`` (SQL) and ``is_facilitator`` (Python) say the same of every kind of account:
+    staff without two-factor authentication hold none of their powers, so they are not offered."""
+    accounts = {
+        "resident": create_user(),
+        "facilitator": create_user(role=Role.FACILITATOR),
+        "moderator": create_user(role=Role.MODERATOR),
+        "moderator without two-factor": create_user(role=Role.MODERATOR, two_factor=False),
+        "administrator without two-factor": create_user(role=Role.ADMIN, two_factor=False),
+        "blocked facilitator": create_user(role=Role.FACILITATOR, blocked_at=utcnow()),
+        "erased facilitator": create_user(role=Role.FACILITATOR, erased_at=utcnow()),
+    }
+    offered = {user_id for user_id, _name in services.facilitator_choices()}
+    allowed = {user.id for user in accounts.values() if is_facilitator(user)}
+    assert offered == allowed
+    assert {name for name, user in accounts.items() if user.id in offered} == {
+        "facilitator",
+        "moderator",
+    }
 
 
 def test_a_facilitator_stays_among_the_facilitators_when_editing(
