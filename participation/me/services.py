@@ -35,6 +35,7 @@ from ..models import (
     utcnow,
 )
 from ..notifications import MERGE_DEPTH
+from ..proposals.rules import can_view
 
 
 class LastAdminCannotErase(LastAdmin):
@@ -157,13 +158,16 @@ def _when(value: datetime | None) -> str | None:
     return value.isoformat() + "Z" if value else None
 
 
-def _proposal_ref(proposal: Proposal | None) -> dict | None:
+def _proposal_ref(proposal: Proposal | None, reader: User) -> dict | None:
+    """Another's proposal the person supported, followed, commented or reported: its title only
+    while they may still see it (``proposals.rules.can_view``): one hidden by moderation since is
+    named by its code alone."""
     if proposal is None:
         return None
     return {
         "id": proposal.id,
         "code": proposal.code,
-        "title": proposal.title,
+        "title": proposal.title if can_view(reader, proposal) else None,
         "round": proposal.round.slug,
     }
 
@@ -273,7 +277,7 @@ def account_data(user: User) -> dict:
             kind.value: delivery.value for kind, delivery in mail_preferences(user).items()
         },
         "following": [
-            {"since": _when(created_at), "proposal": _proposal_ref(proposal)}
+            {"since": _when(created_at), "proposal": _proposal_ref(proposal, user)}
             for created_at, proposal in follows
         ],
         "notifications": [
@@ -282,7 +286,7 @@ def account_data(user: User) -> dict:
                 "type": str(n.type),
                 "event": n.event,
                 "note": n.note,
-                "proposal": _proposal_ref(n.proposal),
+                "proposal": _proposal_ref(n.proposal, user),
                 "read_at": _when(n.read_at),
             }
             for n in notifications
@@ -310,13 +314,13 @@ def account_data(user: User) -> dict:
             for p in proposals
         ],
         "supports": [
-            {"date": _when(created_at), "proposal": _proposal_ref(proposal)}
+            {"date": _when(created_at), "proposal": _proposal_ref(proposal, user)}
             for created_at, proposal in supports
         ],
         "comments": [
             {
                 "id": c.id,
-                "proposal": _proposal_ref(c.proposal),
+                "proposal": _proposal_ref(c.proposal, user),
                 "reply_to": c.parent_id,
                 "body": c.body,
                 "created_at": _when(c.created_at),
@@ -332,12 +336,12 @@ def account_data(user: User) -> dict:
                 "date": _when(r.created_at),
                 "reason": r.reason,
                 "item": (
-                    {"type": "proposal", "proposal": _proposal_ref(r.proposal)}
+                    {"type": "proposal", "proposal": _proposal_ref(r.proposal, user)}
                     if r.proposal_id is not None
                     else {
                         "type": "comment",
                         "comment_id": r.comment_id,
-                        "proposal": _proposal_ref(r.comment.proposal if r.comment else None),
+                        "proposal": _proposal_ref(r.comment.proposal if r.comment else None, user),
                     }
                 ),
                 "resolved_at": _when(r.resolved_at),

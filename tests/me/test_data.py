@@ -26,6 +26,34 @@ def test_download_is_a_dated_json_attachment(client, create_user, sign_in):
     assert response.headers["Cache-Control"] == "no-store"
 
 
+def test_a_proposal_hidden_since_is_named_by_its_code_alone(
+    client, create_user, create_proposal, create_support, create_comment, sign_in
+):
+    """What the person supported, followed or commented keeps its title while they may see it;
+    hidden by moderation since, it is named by its code (the rulebook's ``can_view``)."""
+    anne = create_user()
+    shown = create_proposal(title="Un jardin partagé")
+    hidden = create_proposal(title="Un titre injurieux")
+    for proposal in (shown, hidden):
+        create_support(proposal, anne)
+        create_comment(proposal, anne, body="Mon avis")
+        db.session.add(Follow(user_id=anne.id, proposal_id=proposal.id))
+    db.session.commit()
+    hidden.hidden_at = utcnow()
+    hidden.hidden_reason = "Propos injurieux"
+    db.session.commit()
+    sign_in(anne)
+
+    data = json.loads(client.get("/me/data.json").data)
+
+    for part in ("supports", "following", "comments"):
+        references = {entry["proposal"]["id"]: entry["proposal"] for entry in data[part]}
+        assert references[shown.id]["title"] == "Un jardin partagé", part
+        assert references[hidden.id]["title"] is None, part
+        assert references[hidden.id]["code"] == hidden.code, part
+    assert b"injurieux" not in client.get("/me/data.json").data
+
+
 def test_download_holds_the_account_and_nobody_else(
     client,
     create_user,
