@@ -25,6 +25,7 @@ from ..errors import NotAllowed
 from ..extensions import db
 from ..models import Comment, Proposal, Report, User, utcnow
 from ..notifications import notify_comment
+from ..proposals.rules import can_view
 from ..text import render_markdown
 from . import errors, rules
 
@@ -258,10 +259,17 @@ class Thread:
     def has_reported(self, comment: Comment) -> bool:
         return comment.id in self.reported_comment_ids
 
+    @cached_property
+    def viewing(self):
+        """The viewer's verdict on seeing the proposal, asked once for all its comments."""
+        return can_view(self.viewer, self.proposal)
+
     def can_report(self, comment: Comment):
         from ..moderation.rules import can_report
 
-        return not self.has_reported(comment) and can_report(self.viewer, comment)
+        return not self.has_reported(comment) and can_report(
+            self.viewer, comment, viewing=self.viewing
+        )
 
     def actions(self, comment: Comment) -> Actions:
         """The viewer's verdicts on ``comment``, asked once each (the page shows them, and the

@@ -93,11 +93,13 @@ def can_merge(user: User | None, duplicate: Proposal, kept: Proposal) -> Verdict
     )
 
 
-def can_report(user: User | None, item: Proposal | Comment) -> Verdict:
+def can_report(user: User | None, item: Proposal | Comment, viewing=None) -> Verdict:
     """Residents report what they can see and did not write, once (the database keeps one
-    report per person and item)."""
-    proposal = item.proposal if isinstance(item, Comment) else item
-    verdict = first(can_view(user, proposal), can_post(user))
+    report per person and item). ``viewing``: ``can_view``'s verdict on the item's proposal,
+    when the caller has it already (a thread asks for each comment)."""
+    if viewing is None:
+        viewing = can_view(user, item.proposal if isinstance(item, Comment) else item)
+    verdict = first(viewing, can_post(user))
     if not verdict:
         return verdict
     is_comment = isinstance(item, Comment)
