@@ -7,7 +7,13 @@ from ..policy import anyone
 from ..proposals import supports
 from ..views import guard, page_arg
 from . import bp, french
-from .services import excerpt, matches_page, search_deliberations, search_proposals
+from .services import (
+    excerpt,
+    highlighted,
+    matches_page,
+    search_deliberations,
+    search_proposals,
+)
 
 
 @bp.get("/")
@@ -32,6 +38,7 @@ def index():
         proposals=proposals,
         deliberations=deliberations,
         excerpt=lambda item: excerpt(item, wanted),
+        highlighted=lambda text: highlighted(text, wanted),
         supported=supports.supported_ids(
             current_user, [p.id for p in proposals.items] if proposals else []
         ),

@@ -1,6 +1,8 @@
 """Searching proposals and framework deliberations, and the excerpts that show why a result
 matched. The index and its SQL are ``index.py``; reading French is ``french.py``."""
 
+from collections.abc import Callable
+
 from flask import current_app
 from flask_sqlalchemy.pagination import SelectPagination
 from markupsafe import Markup, escape
@@ -110,12 +112,8 @@ def _plain(item: Proposal | Deliberation) -> str:
     return " ".join((item.body or "")[:EXCERPT_SOURCE].split())
 
 
-def excerpt(
-    item: Proposal | Deliberation, search: french.Query, length: int = EXCERPT_LENGTH
-) -> Markup:
-    """A plain excerpt of the item's text around the first word that matched, with the
-    matching words marked (``<mark>``), escaped."""
-    flat = _plain(item)
+def _matcher(search: french.Query) -> Callable[[str], bool]:
+    """Whether a word of a text is one the search matched (its stem, or a prefix's)."""
     wanted = search.highlighted
     prefixes = {french.stem(f) for t in search.terms if t.prefix for f in french.forms(t.words[0])}
 
@@ -123,14 +121,12 @@ def excerpt(
         stemmed = french.indexed_form(word)
         return stemmed in wanted or any(stemmed.startswith(p) for p in prefixes)
 
-    # Words are read up to the first match, then within the excerpt only.
-    first = next((m for m in french.WORD.finditer(flat) if matches(m.group())), None)
-    start = 0
-    if first and first.start() > length // 3:
-        start = flat.rfind(" ", 0, first.start() - length // 3) + 1
-    end = min(len(flat), start + length)
-    if end < len(flat):
-        end = max(flat.rfind(" ", start, end), start + 1)
+    return matches
+
+
+def _marked(flat: str, start: int, end: int, matches: Callable[[str], bool]) -> Markup:
+    """``flat[start:end]``, escaped, its matching words marked (``<mark>``); a word cut by the
+    end is left out of the marking."""
     parts, cursor = [], start
     for span in french.WORD.finditer(flat, start, end):
         if span.end() == end and end < len(flat) and flat[end].isalnum():
@@ -140,6 +136,29 @@ def excerpt(
             parts.append(Markup("<mark>%s</mark>") % span.group())
             cursor = span.end()
     parts.append(escape(flat[cursor:end]))
+    return Markup("").join(parts)
+
+
+def highlighted(text: str, search: french.Query) -> Markup:
+    """A short text (a title) whole, escaped, the words that matched ``search`` marked."""
+    return _marked(text, 0, len(text), _matcher(search))
+
+
+def excerpt(
+    item: Proposal | Deliberation, search: french.Query, length: int = EXCERPT_LENGTH
+) -> Markup:
+    """A plain excerpt of the item's text around the first word that matched, with the
+    matching words marked (``<mark>``), escaped."""
+    flat = _plain(item)
+    matches = _matcher(search)
+    # Words are read up to the first match, then within the excerpt only.
+    first = next((m for m in french.WORD.finditer(flat) if matches(m.group())), None)
+    start = 0
+    if first and first.start() > length // 3:
+        start = flat.rfind(" ", 0, first.start() - length // 3) + 1
+    end = min(len(flat), start + length)
+    if end < len(flat):
+        end = max(flat.rfind(" ", start, end), start + 1)
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(flat) else ""
-    return Markup(prefix) + Markup("").join(parts) + Markup(suffix)
+    return Markup(prefix) + _marked(flat, start, end, matches) + Markup(suffix)

@@ -94,6 +94,10 @@ def test_the_search_page_marks_the_words_found(client, found, create_deliberatio
     assert "<mark>fenêtres</mark>" in page
     assert "Plan vélo" in page and "<mark>cyclables</mark>" in page
     assert "Concerts gratuits" not in page
+    # In the titles too.
+    page = client.get("/search/?q=ecole or velo").get_data(as_text=True)
+    assert "Rénover l&#39;<mark>école</mark> Jules Ferry" in page
+    assert "Plan <mark>vélo</mark>" in page
 
 
 def test_the_search_page_without_words(client):
@@ -161,6 +165,18 @@ def test_an_excerpt_reads_as_the_page_does_around_the_first_match(app, create_pr
     assert "<mark>vélos</mark>" in shown and "mot0 " not in shown
     read = unescape(shown.replace("<mark>", "").replace("</mark>", "")).strip("…")
     assert len(read) <= 240 and read.endswith("après") and read.startswith("mot")
+
+
+def test_a_title_is_shown_whole_with_its_matching_words_marked(app):
+    from participation.search.services import highlighted
+
+    assert str(highlighted("Des vélos & des <b>pistes</b>", french.parse("velo piste"))) == (
+        "Des <mark>vélos</mark> &amp; des &lt;b&gt;<mark>pistes</mark>&lt;/b&gt;"
+    )
+    assert str(highlighted("L'École du centre-ville", french.parse("ecole centre-ville"))) == (
+        "L&#39;<mark>École</mark> du <mark>centre</mark>-<mark>ville</mark>"
+    )
+    assert str(highlighted("Un abri", french.parse("vélo"))) == "Un abri"
 
 
 def test_an_excerpt_of_a_deliberation_is_its_plain_text(app, create_deliberation):
