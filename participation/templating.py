@@ -29,9 +29,15 @@ def localdate(value, fmt: str = "long") -> str:
     return text
 
 
+# When something happened, as a page tells it: the day as "medium" writes it, the time to the
+# minute (« 30 nov. 2026, 14:58 », "Nov 30, 2026, 2:58 PM"); Babel's "medium" adds the seconds.
+MOMENT = "moment"
+
+
 def localdatetime(value, fmt: str = "long") -> str:
     # Stored in UTC (naive from SQLite: UTC too), shown in the person's time zone (Europe/Paris)
-    # the locale's way: the same text as Flask-Babel's ``format_datetime``.
+    # the locale's way: the same text as Flask-Babel's ``format_datetime`` (``MOMENT``: its
+    # parts, combined as the locale combines a date and a time).
     if not value:
         return ""
     return _formatted_datetime(value, fmt, get_timezone(), get_locale())
@@ -41,7 +47,17 @@ def localdatetime(value, fmt: str = "long") -> str:
 def _formatted_datetime(value, fmt: str, zone, locale) -> str:
     """Babel's text for a moment, kept: a page of comments shows dozens of moments, the same
     ones to every reader, and formatting one costs about as much as a SQL query."""
-    return babel_dates.format_datetime(value, fmt, tzinfo=zone, locale=locale)
+    if fmt != MOMENT:
+        return babel_dates.format_datetime(value, fmt, tzinfo=zone, locale=locale)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    local = value.astimezone(zone)
+    return (
+        babel_dates.get_datetime_format("medium", locale=locale)
+        .replace("'", "")
+        .replace("{0}", babel_dates.format_time(local, "short", tzinfo=zone, locale=locale))
+        .replace("{1}", babel_dates.format_date(local, "medium", locale=locale))
+    )
 
 
 def machine_time(value) -> str:

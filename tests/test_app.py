@@ -46,6 +46,25 @@ def test_times_are_shown_in_paris_time_as_flask_babel_would(app):
             assert localdatetime(None) == ""
 
 
+def test_a_moment_on_a_page_is_told_to_the_minute(app):
+    """ "moment": the day as Babel's "medium" writes it, the time to the minute, in Paris time."""
+    from datetime import UTC, datetime
+
+    from participation.templating import localdatetime
+
+    summer = datetime(2026, 7, 14, 20, 5, 9, tzinfo=UTC)
+    winter_naive = datetime(2026, 1, 1, 23, 30, 41)  # naive UTC, as SQLite gives it back
+    for language, texts in (
+        ("fr", ("14 juil. 2026, 22:05", "2 janv. 2026, 00:30")),
+        ("en", ("Jul 14, 2026, 10:05 PM", "Jan 2, 2026, 12:30 AM")),
+    ):
+        with app.app_context(), app.test_request_context(headers={"Accept-Language": language}):
+            shown = [
+                localdatetime(v, "moment").replace("\u202f", " ") for v in (summer, winter_naive)
+            ]
+            assert tuple(shown) == texts
+
+
 def test_machine_readable_times_are_utc_to_the_second_and_days_as_is():
     from datetime import UTC, date, datetime, timedelta, timezone
 
