@@ -29,6 +29,19 @@ def _int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def _hour(name: str, default: int) -> int | None:
+    """An hour of the day (0 to 23), or None for "off"."""
+    value = (os.environ.get(name) or "").strip().lower()
+    if not value:
+        return default
+    if value in {"off", "none", "no", "false"}:
+        return None
+    hour = int(value)
+    if not 0 <= hour <= 23:
+        raise ValueError(f"{name} must be an hour from 0 to 23, or off: {value!r}")
+    return hour
+
+
 def is_production() -> bool:
     env = os.environ.get("PARTICIPATION_ENV") or os.environ.get("FLASK_ENV") or ""
     return env.lower() == "production"
@@ -166,6 +179,9 @@ def load_config() -> dict:
         "MAIL_WORKER_INTERVAL": float(os.environ.get("MAIL_WORKER_INTERVAL") or 2),
         "MAIL_WORKER_THREAD": _bool("MAIL_WORKER_THREAD"),
         "MAIL_KEEP_SENT_DAYS": _int("MAIL_KEEP_SENT_DAYS", 30),
+        # The worker sends the day's digests once, from this hour (Paris time); "off" leaves
+        # them to the `flask notifications digest` command (a cron line).
+        "DIGEST_HOUR": _hour("DIGEST_HOUR", 7),
         # Links in e-mails: from the public address, never from the request (mail.public_url)
         "PUBLIC_URL": public_url,
         "SERVER_NAME": os.environ.get("SERVER_NAME"),

@@ -29,6 +29,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from .extensions import db
+from .following.services import send_digests_if_due
 from .mail import send_now
 from .models import MailStatus, OutboxMessage, utcnow
 
@@ -131,12 +132,30 @@ def purge_sent() -> int:
         return result.rowcount
 
 
+def queue_daily_digests() -> int | None:
+    """The day's digests, queued in the outbox when due (``send_digests_if_due``), committed
+    with the claim of the day; how many, or None when not due."""
+    try:
+        queued = send_digests_if_due()
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    finally:
+        db.session.remove()
+    if queued is not None:
+        current_app.logger.info("Mail worker: %d daily digest(s) queued", queued)
+    return queued
+
+
 def work(stop: threading.Event, interval: float) -> None:
     """Send what is due, then wait ``interval`` seconds, until ``stop`` is set. A message being
-    sent when it is set is finished first. Once an hour, old sent messages are forgotten."""
+    sent when it is set is finished first. Once a day, from ``DIGEST_HOUR``, the digests are
+    queued; once an hour, old sent messages are forgotten."""
     purged_at = 0.0
     while not stop.is_set():
         try:
+            queue_daily_digests()
             deliver_due(limit=100)
             if time.monotonic() - purged_at > PURGE_EVERY:
                 purge_sent()

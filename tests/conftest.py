@@ -79,6 +79,8 @@ def make_config(database_url: str, tmp_path, **overrides) -> dict:
         "CACHE_NO_NULL_WARNING": True,
         "MAIL_SERVER": None,
         "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
+        # The worker's daily digest only where a test asks for it (tests/following).
+        "DIGEST_HOUR": None,
         "SERVER_NAME": "localhost",
         # Cheap hashing in tests; production cost comes from config.py.
         "ARGON2_TIME_COST": 1,

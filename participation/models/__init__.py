@@ -12,7 +12,7 @@ from .follow import (
     NotificationPreference,
     NotificationType,
 )
-from .mail import MailStatus, OutboxMessage
+from .mail import DailyRun, MailStatus, OutboxMessage
 from .masterplan import (
     Action,
     ActionReview,
@@ -79,6 +79,7 @@ __all__ = [
     "CouncilSession",
     "Deliberation",
     "MasterplanStatus",
+    "DailyRun",
     "MailStatus",
     "Neighbourhood",
     "OutboxMessage",

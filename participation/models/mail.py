@@ -6,7 +6,7 @@ too many failures, where administrators read and retry it.
 """
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Index, LargeBinary, String
@@ -56,3 +56,14 @@ class OutboxMessage(db.Model):
     last_attempt_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(String(1000))
     sent_at: Mapped[datetime | None]
+
+
+class DailyRun(db.Model):
+    """The last day a daily task of the mail worker ran (the digest), in Paris time. A worker
+    claims the day by moving it forward, in the transaction that does the task: of several
+    workers, one does it, once."""
+
+    __tablename__ = "daily_runs"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last_day: Mapped[date]
