@@ -34,12 +34,11 @@ def _hour(name: str, default: int) -> int | None:
     value = (os.environ.get(name) or "").strip().lower()
     if not value:
         return default
-    if value in {"off", "none", "no", "false"}:
+    if value == "off":
         return None
-    hour = int(value)
-    if not 0 <= hour <= 23:
+    if not value.isdigit() or int(value) > 23:
         raise ValueError(f"{name} must be an hour from 0 to 23, or off: {value!r}")
-    return hour
+    return int(value)
 
 
 def is_production() -> bool:

@@ -18,20 +18,22 @@ import signal
 import smtplib
 import threading
 import time
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from email import policy
 from email.parser import BytesParser
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .extensions import db
-from .following.services import send_digests_if_due
+from .following.services import send_digests
 from .mail import send_now
-from .models import MailStatus, OutboxMessage, utcnow
+from .models import DailyRun, MailStatus, OutboxMessage, utcnow
+from .paris_time import utc_to_paris
 
 mail_cli = AppGroup("mail", help="Send the mail outbox.")
 PURGE_EVERY = 60 * 60  # seconds
@@ -132,20 +134,63 @@ def purge_sent() -> int:
         return result.rowcount
 
 
-def queue_daily_digests() -> int | None:
-    """The day's digests, queued in the outbox when due (``send_digests_if_due``), committed
-    with the claim of the day; how many, or None when not due."""
+# The worker's daily task, and how long it waits after a failure before trying again.
+DIGEST_RUN = "digest"
+DIGEST_RETRY = 300
+
+
+def send_daily_digests(now: datetime | None = None) -> int | None:
+    """The day's digests (``following.services.send_digests``), queued once a day from
+    ``DIGEST_HOUR``, Paris time, in the transaction that claims the day: of several workers,
+    the first sends them; a failure rolls the claim back with the rest, for a later turn. How
+    many were queued, or None when not due (before the hour, done today, ``DIGEST_HOUR`` off,
+    or another worker at it)."""
+    hour = current_app.config["DIGEST_HOUR"]
+    if hour is None:
+        return None
+    local = utc_to_paris(now or utcnow())
+    if local.hour < hour:
+        return None
     try:
-        queued = send_digests_if_due()
-        db.session.commit()
+        queued = send_digests() if _claim_day(DIGEST_RUN, local.date()) else None
+        db.session.commit()  # also ends the read when not due: no snapshot kept between turns
     except BaseException:
         db.session.rollback()
         raise
-    finally:
-        db.session.remove()
     if queued is not None:
         current_app.logger.info("Mail worker: %d daily digest(s) queued", queued)
     return queued
+
+
+def _claim_day(name: str, day: date) -> bool:
+    """Move the task's last day to ``day``; False when it is there already, or when another
+    worker holds it (it is at the task: this one goes on delivering). Read first: the worker
+    asks at every turn and writes once a day. The first claim ever inserts the row; a
+    concurrent one fails on its key."""
+    last = db.session.scalar(select(DailyRun.last_day).where(DailyRun.name == name))
+    if last is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(DailyRun(name=name, last_day=day))
+        except IntegrityError:
+            return False
+        return True
+    if last >= day:
+        return False
+    held = db.session.scalar(
+        select(DailyRun.last_day)
+        .where(DailyRun.name == name, DailyRun.last_day < day)
+        .with_for_update(skip_locked=True)
+    )
+    if held is None:
+        return False
+    moved = db.session.execute(
+        update(DailyRun)
+        .where(DailyRun.name == name, DailyRun.last_day < day)
+        .values(last_day=day)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(moved.rowcount)
 
 
 def work(stop: threading.Event, interval: float) -> None:
@@ -153,15 +198,24 @@ def work(stop: threading.Event, interval: float) -> None:
     sent when it is set is finished first. Once a day, from ``DIGEST_HOUR``, the digests are
     queued; once an hour, old sent messages are forgotten."""
     purged_at = 0.0
+    digest_failed_at = -DIGEST_RETRY
     while not stop.is_set():
         try:
-            queue_daily_digests()
             deliver_due(limit=100)
             if time.monotonic() - purged_at > PURGE_EVERY:
                 purge_sent()
                 purged_at = time.monotonic()
         except Exception:  # the database is away for a moment: try again at the next turn
             current_app.logger.exception("Mail worker: could not read the outbox")
+        # Apart: a digest that fails (and waits before trying again) stops no other mail.
+        if time.monotonic() - digest_failed_at > DIGEST_RETRY:
+            try:
+                send_daily_digests()
+            except Exception:
+                digest_failed_at = time.monotonic()
+                current_app.logger.exception("Mail worker: the daily digest failed")
+            finally:
+                db.session.remove()
         stop.wait(interval)
 
 

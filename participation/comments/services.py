@@ -25,6 +25,7 @@ from ..errors import NotAllowed
 from ..extensions import db
 from ..models import Comment, Proposal, Report, User, utcnow
 from ..notifications import notify_comment
+from ..policy import Verdict
 from ..proposals.rules import can_view
 from ..text import render_markdown
 from . import errors, rules
@@ -260,7 +261,7 @@ class Thread:
         return comment.id in self.reported_comment_ids
 
     @cached_property
-    def viewing(self):
+    def viewing(self) -> Verdict:
         """The viewer's verdict on seeing the proposal, asked once for all its comments."""
         return can_view(self.viewer, self.proposal)
 

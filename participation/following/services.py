@@ -2,9 +2,7 @@
 digest. Services flush and never commit."""
 
 from collections import defaultdict
-from datetime import date, datetime
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
@@ -13,7 +11,6 @@ from sqlalchemy.orm import joinedload
 from ..extensions import db
 from ..mail import public_url, queue_mail
 from ..models import (
-    DailyRun,
     Delivery,
     Follow,
     Notification,
@@ -24,7 +21,6 @@ from ..models import (
     utcnow,
 )
 from ..notifications import DEFAULT_DELIVERY, HEADLINES, reachable
-from ..paris_time import utc_to_paris
 from . import rules
 
 PER_PAGE = 20
@@ -138,55 +134,17 @@ def forget(user: User) -> None:
     user.unread_notifications = 0
 
 
-DIGEST_RUN = "digest"
-
-
-def send_digests_if_due(now: datetime | None = None) -> int | None:
-    """The day's digests (``send_digests``), sent once a day from ``DIGEST_HOUR``, Paris time,
-    by the mail worker: the first worker to claim the day sends them, in the transaction of its
-    claim (a failure gives the day back). None when not due: before the hour, already sent
-    today, or ``DIGEST_HOUR`` off."""
-    hour = current_app.config["DIGEST_HOUR"]
-    if hour is None:
-        return None
-    local = utc_to_paris(now or utcnow())
-    if local.hour < hour or not _claim_day(DIGEST_RUN, local.date()):
-        return None
-    return send_digests()
-
-
-def _claim_day(name: str, day: date) -> bool:
-    """Move the task's last day to ``day``; False when it is there already. Read first: the
-    worker asks at every turn, and writes once a day. A concurrent claim waits for this
-    transaction's end, then finds the day taken (the row's lock on PostgreSQL, the one writer
-    on SQLite); the first claim ever inserts the row, a concurrent one fails on its key."""
-    last = db.session.scalar(select(DailyRun.last_day).where(DailyRun.name == name))
-    if last is not None:
-        if last >= day:
-            return False
-        moved = db.session.execute(
-            update(DailyRun)
-            .where(DailyRun.name == name, DailyRun.last_day < day)
-            .values(last_day=day)
-            .execution_options(synchronize_session=False)
-        )
-        return bool(moved.rowcount)
-    try:
-        with db.session.begin_nested():
-            db.session.add(DailyRun(name=name, last_day=day))
-    except IntegrityError:
-        return False
-    return True
-
-
 def send_digests() -> int:
     """Mail each person the news marked for their digest since the last one, in one e-mail;
-    clear the marks. Returns how many e-mails are queued (sent on commit)."""
+    clear the marks. Returns how many e-mails are queued (sent on commit). The news is locked
+    until then: a run at the same moment (the worker's and the command's) skips it, and no news
+    is sent twice (on SQLite, the one writer)."""
     pending = db.session.scalars(
         select(Notification)
         .where(Notification.in_digest.is_(True))
         .options(joinedload(Notification.proposal).joinedload(Proposal.round))
         .order_by(Notification.user_id, Notification.created_at, Notification.id)
+        .with_for_update(of=Notification, skip_locked=True)
     ).all()
     by_user: dict[int, list[Notification]] = defaultdict(list)
     for notification in pending:

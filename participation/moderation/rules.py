@@ -93,7 +93,9 @@ def can_merge(user: User | None, duplicate: Proposal, kept: Proposal) -> Verdict
     )
 
 
-def can_report(user: User | None, item: Proposal | Comment, viewing=None) -> Verdict:
+def can_report(
+    user: User | None, item: Proposal | Comment, viewing: Verdict | None = None
+) -> Verdict:
     """Residents report what they can see and did not write, once (the database keeps one
     report per person and item). ``viewing``: ``can_view``'s verdict on the item's proposal,
     when the caller has it already (a thread asks for each comment)."""

@@ -8,8 +8,10 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from participation import outbox
 from participation.extensions import db
 from participation.following import services
+from participation.mail import queue_mail
 from participation.models import (
     DailyRun,
     Delivery,
@@ -17,6 +19,7 @@ from participation.models import (
     NotificationType,
     OutboxMessage,
     ProposalStatus,
+    User,
 )
 from participation.moderation import services as moderation
 
@@ -60,9 +63,7 @@ def test_the_digest_leaves_once_a_day_from_its_hour_in_paris_time(app, news):
     email = news.resident.email
 
     def run(utc: datetime):
-        queued = services.send_digests_if_due(utc)
-        db.session.commit()
-        return queued
+        return outbox.send_daily_digests(utc)
 
     assert run(WINTER_DAY + timedelta(hours=5, minutes=59)) is None  # 6:59 in Paris
     assert digests_to(email) == []
@@ -77,13 +78,61 @@ def test_the_digest_leaves_once_a_day_from_its_hour_in_paris_time(app, news):
     assert run(WINTER_DAY + timedelta(days=1, hours=6, minutes=30)) == 1
     first, second = digests_to(email)
     assert b"Des arbres" in second.raw and b"Des arbres" not in first.raw
-    assert db.session.get(DailyRun, services.DIGEST_RUN).last_day == date(2026, 1, 16)
+    assert db.session.get(DailyRun, outbox.DIGEST_RUN).last_day == date(2026, 1, 16)
+    # In summer Paris is UTC+2: 7:00 there is 5:00 UTC.
+    news("Des fleurs")
+    assert run(datetime(2026, 7, 15, 4, 59)) is None
+    assert run(datetime(2026, 7, 15, 5, 0)) == 1
+    assert len(digests_to(email)) == 3
+
+
+def test_a_digest_that_fails_gives_the_day_back_and_stops_no_other_mail(app, news, monkeypatch):
+    app.config["DIGEST_HOUR"] = 7
+    news("Des bancs")
+    email = news.resident.email
+
+    def broken():
+        raise RuntimeError("a template that does not render")
+
+    monkeypatch.setattr(outbox, "send_digests", broken)
+    with pytest.raises(RuntimeError):
+        outbox.send_daily_digests(WINTER_DAY + timedelta(hours=8))
+    assert db.session.scalar(select(DailyRun)) is None
+    # The worker goes on delivering the rest while the digest fails.
+    queue_mail("someone@example.org", "Sujet", "already_registered", user=User(display_name="A"))
+    db.session.commit()
+    stop = threading.Event()
+    worker = threading.Thread(target=_work_a_moment, args=(app, stop))
+    worker.start()
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not _sent_to("someone@example.org"):
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        worker.join()
+    assert _sent_to("someone@example.org")
+    assert digests_to(email) == []
+    # Mended, the next turn sends it.
+    monkeypatch.undo()
+    assert outbox.send_daily_digests(WINTER_DAY + timedelta(hours=9)) == 1
+    assert len(digests_to(email)) == 1
+
+
+def _work_a_moment(app, stop: threading.Event) -> None:
+    with app.app_context():
+        outbox.work(stop, 0.05)
+
+
+def _sent_to(email: str) -> bool:
+    db.session.expire_all()
+    return any(m.status == MailStatus.SENT for m in digests_to(email))
 
 
 def test_with_the_hour_off_the_digest_is_left_to_the_command(app, news):
     app.config["DIGEST_HOUR"] = None
     news("Des bancs")
-    assert services.send_digests_if_due(WINTER_DAY + timedelta(hours=12)) is None
+    assert outbox.send_daily_digests(WINTER_DAY + timedelta(hours=12)) is None
     db.session.commit()
     assert digests_to(news.resident.email) == []
     assert db.session.scalar(select(DailyRun)) is None
@@ -107,38 +156,57 @@ def test_the_mail_worker_sends_the_digest_with_no_other_process(app_factory, new
         time.sleep(0.2)
 
 
-@pytest.mark.parametrize("claimed_before", [False, True], ids=["first day", "next day"])
-def test_two_workers_send_one_digest(app, news, claimed_before):
-    """Two workers reach the hour together: one digest leaves, whether the task has run before
-    (the row's lock) or never (the primary key)."""
+@pytest.mark.parametrize(
+    "claimed_before, command",
+    [(False, False), (True, False), (True, True)],
+    ids=["first day", "next day", "the command beside a worker"],
+)
+def test_two_runs_at_once_send_one_digest(app, news, claimed_before, command, monkeypatch):
+    """Two workers reach the hour together (or a cron's command runs as a worker does): one
+    digest leaves, whether the task has run before (the row's lock) or never (the primary key);
+    the command skips the news a worker is sending."""
     if db.engine.dialect.name != "postgresql":
         pytest.skip("concurrent writers are tested on PostgreSQL (TEST_DATABASE_URL)")
     app.config["DIGEST_HOUR"] = 7
     news("Des bancs")
+    email = news.resident.email
     if claimed_before:
-        db.session.add(DailyRun(name=services.DIGEST_RUN, last_day=date(2026, 1, 14)))
+        db.session.add(DailyRun(name=outbox.DIGEST_RUN, last_day=date(2026, 1, 14)))
         db.session.commit()
     start = threading.Barrier(2)
     queued = []
 
-    def worker():
+    def worker(run):
         with app.app_context():
             start.wait()
             try:
-                queued.append(services.send_digests_if_due(WINTER_DAY + timedelta(hours=8)))
-                # Holding the claim a moment: the other worker's claim waits for it.
-                time.sleep(0.2)
-                db.session.commit()
+                queued.append(run())
             finally:
                 db.session.remove()
 
-    threads = [threading.Thread(target=worker) for _ in range(2)]
+    def slow_send():
+        # Holding the claim and the news a moment: the other run meets them.
+        sent = services.send_digests()
+        time.sleep(0.2)
+        return sent
+
+    def daily():
+        return outbox.send_daily_digests(WINTER_DAY + timedelta(hours=8))
+
+    def by_hand():
+        sent = services.send_digests()
+        db.session.commit()
+        return sent
+
+    monkeypatch.setattr(outbox, "send_digests", slow_send)
+    runs = [daily, by_hand if command else daily]
+    threads = [threading.Thread(target=worker, args=(run,)) for run in runs]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(queued, key=str) == [1, None]
-    assert len(digests_to(news.resident.email)) == 1
+    assert sorted(queued, key=str) == ([0, 1] if command else [1, None])
+    assert len(digests_to(email)) == 1
 
 
 def test_the_hour_is_read_from_the_environment(monkeypatch):
@@ -147,7 +215,7 @@ def test_the_hour_is_read_from_the_environment(monkeypatch):
     for value, hour in (("", 7), ("0", 0), ("23", 23), ("off", None), ("OFF", None)):
         monkeypatch.setenv("DIGEST_HOUR", value)
         assert config.load_config()["DIGEST_HOUR"] == hour
-    for wrong in ("24", "-1", "sept"):
+    for wrong in ("24", "-1", "sept", "none"):
         monkeypatch.setenv("DIGEST_HOUR", wrong)
         with pytest.raises(ValueError):
             config.load_config()

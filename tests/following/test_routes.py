@@ -6,6 +6,7 @@ from participation.extensions import db
 from participation.following import services
 from participation.models import Delivery, NotificationType, ProposalStatus
 from participation.moderation import services as moderation
+from participation.moderation.reports import hide
 
 EN = {"Accept-Language": "en"}
 FR = {"Accept-Language": "fr"}
@@ -132,3 +133,39 @@ def test_the_digest_command(runner, create_proposal, create_user, moderator, out
     assert result.exit_code == 0, result.output
     assert "1 digest(s) sent." in result.output
     assert any(m["To"] == resident.email for m in outbox())
+
+
+def test_news_of_a_proposal_hidden_since_names_it_by_its_code(
+    client, sign_in, runner, create_proposal, create_user, moderator, outbox
+):
+    """The notifications page and the digest ask the rulebook (``can_view``) before giving a
+    title or a link: a proposal hidden by moderation after the news is named by its code."""
+    shown, hidden = (
+        create_proposal(title="Un jardin partagé"),
+        create_proposal(title="Un titre injurieux"),
+    )
+    resident = create_user()
+    services.set_preferences(resident, {NotificationType.ANSWER: Delivery.DIGEST})
+    for proposal in (shown, hidden):
+        services.follow(resident, proposal)
+        moderation.decide(proposal, moderator, ProposalStatus.UNDER_STUDY, "À l'étude")
+    db.session.commit()
+    hide(hidden, moderator, "Propos injurieux")
+    db.session.commit()
+    sign_in(resident)
+
+    for headers, placeholder in (
+        (FR, "Une proposition qui n’est plus affichée"),
+        (EN, "A proposal no longer shown"),
+    ):
+        page = client.get("/notifications", headers=headers).text
+        assert "Un jardin partagé" in page and _url(shown) in page
+        assert "injurieux" not in page and _url(hidden) not in page
+        assert placeholder in page and hidden.code in page
+
+    assert runner.invoke(args=["notifications", "digest"]).exit_code == 0
+    (digest,) = [m for m in outbox() if m["To"] == resident.email]
+    text = digest.get_body().get_content()
+    assert "Un jardin partagé" in text and _url(shown) in text
+    assert "injurieux" not in text and _url(hidden) not in text
+    assert hidden.code in text

@@ -27,7 +27,7 @@ def test_download_is_a_dated_json_attachment(client, create_user, sign_in):
 
 
 def test_a_proposal_hidden_since_is_named_by_its_code_alone(
-    client, create_user, create_proposal, create_support, create_comment, sign_in
+    client, create_user, create_proposal, create_support, create_comment, create_report, sign_in
 ):
     """What the person supported, followed or commented keeps its title while they may see it;
     hidden by moderation since, it is named by its code (the rulebook's ``can_view``)."""
@@ -37,7 +37,16 @@ def test_a_proposal_hidden_since_is_named_by_its_code_alone(
     for proposal in (shown, hidden):
         create_support(proposal, anne)
         create_comment(proposal, anne, body="Mon avis")
+        create_report(anne, proposal=proposal)
         db.session.add(Follow(user_id=anne.id, proposal_id=proposal.id))
+        db.session.add(
+            Notification(
+                user_id=anne.id,
+                proposal_id=proposal.id,
+                type=NotificationType.ANSWER,
+                event="under_study",
+            )
+        )
     db.session.commit()
     hidden.hidden_at = utcnow()
     hidden.hidden_reason = "Propos injurieux"
@@ -46,8 +55,10 @@ def test_a_proposal_hidden_since_is_named_by_its_code_alone(
 
     data = json.loads(client.get("/me/data.json").data)
 
-    for part in ("supports", "following", "comments"):
-        references = {entry["proposal"]["id"]: entry["proposal"] for entry in data[part]}
+    parts = {part: data[part] for part in ("supports", "following", "comments", "notifications")}
+    parts["reports"] = [{"proposal": entry["item"]["proposal"]} for entry in data["reports"]]
+    for part, entries in parts.items():
+        references = {entry["proposal"]["id"]: entry["proposal"] for entry in entries}
         assert references[shown.id]["title"] == "Un jardin partagé", part
         assert references[hidden.id]["title"] is None, part
         assert references[hidden.id]["code"] == hidden.code, part
