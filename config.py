@@ -193,9 +193,9 @@ def load_config() -> dict:
         "ARGON2_TIME_COST": _int("ARGON2_TIME_COST", 3),
         "ARGON2_MEMORY_COST": _int("ARGON2_MEMORY_COST", 65536),
         "PAGE_SIZE": 20,
-        # A search counts its matches up to this many; past it, the page says "more than" and
-        # its links stop there (search/services.py: counting every match read them all)
-        "SEARCH_COUNT_LIMIT": 1000,
+        # A list of proposals (a round's, a pillar's, a search's) counts them up to this many;
+        # past it, the page says "more than" and its links stop there (pagination.py)
+        "LIST_COUNT_LIMIT": 1000,
         # How long a reverse proxy may serve a visitor's page again without asking (s-maxage);
         # browsers always ask again, with the page's ETag (security.py)
         "PUBLIC_PAGE_CACHE_SECONDS": _int("PUBLIC_PAGE_CACHE_SECONDS", 30),

@@ -8,7 +8,6 @@ import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from flask_sqlalchemy.pagination import Pagination, SelectPagination
 from sqlalchemy import BigInteger, Index, cast, func, literal, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload, lazyload, selectinload
@@ -35,8 +34,9 @@ from ..models import (
     utcnow,
 )
 from ..notifications import MERGE_DEPTH
+from ..pagination import BoundedPagination, bounded_page
 from ..search import french
-from ..search.services import MatchesPagination, matches_page, ranked, where_matching
+from ..search.services import ranked, where_matching
 from ..text import render_markdown
 from . import errors, rules, state
 from .state import PUBLIC_STATUSES, Allows, statuses_allowing
@@ -355,11 +355,12 @@ def _rows_in_order(shuffled, load=selectinload):
     )
 
 
-class ShuffledPagination(SelectPagination):
+class ShuffledPagination(BoundedPagination):
     """A page of the random order: its ids are picked first, the lowest keys among the selected
     ones (one pass over an index, keeping the page's few), then their rows; the count reads the
-    ids alone. Paginating the rows in order instead sorted every selected id before joining
-    (at full scale 6 ms of SQL instead of 2.5, and a parallel plan under load)."""
+    ids alone, up to the limit (``BoundedPagination``). Paginating the rows in order instead
+    sorted every selected id before joining (at full scale 6 ms of SQL instead of 2.5, and a
+    parallel plan under load)."""
 
     def _query_items(self) -> list[Proposal]:
         shuffled = self._query_args["select"]
@@ -372,61 +373,38 @@ class ShuffledPagination(SelectPagination):
         return list(self._query_args["session"].scalars(_rows_in_order(page, lazyload)))
 
 
-class ShuffledMatchesPagination(ShuffledPagination, MatchesPagination):
-    """The random order of a search: its page picked as ``ShuffledPagination`` picks it, its
-    matches counted up to the limit as every search's are (``MatchesPagination``)."""
-
-
 def browse_page(
     round_: Round,
     filters: ProposalFilters,
     page: int,
     per_page: int,
     places: Iterable[Neighbourhood] = (),
-) -> Pagination:
-    """Page ``page`` of a round's list, as ``browse_query`` orders it.
+) -> BoundedPagination:
+    """Page ``page`` of a round's list, as ``browse_query`` orders it, counted up to a limit
+    (``pagination.bounded_page``).
 
     Its cards' round, pillar and neighbourhood are those in hand, without a query: ``round_``,
     its pillars and ``places`` (the neighbourhoods of the list's filter). One not in hand (a
     pillar since taken out of the round) is read when first shown, once. Reading them after the
-    page, by primary key, had cost three queries.
-
-    A search's matches are counted up to a limit, whatever the order (``matches_page``)."""
-    searching = bool(french.parse(filters.search))
-    if filters.sort == "random" and searching:
-        found = matches_page(_shuffled(round_, filters), page, per_page, ShuffledMatchesPagination)
-    elif filters.sort == "random":
-        found = ShuffledPagination(
-            select=_shuffled(round_, filters),
-            session=db.session(),
-            page=page,
-            per_page=per_page,
-            max_per_page=None,
-            error_out=False,
-        )
-    elif searching:
-        found = matches_page(browse_query(round_, filters, load=lazyload), page, per_page)
+    page, by primary key, had cost three queries."""
+    if filters.sort == "random":
+        found = bounded_page(_shuffled(round_, filters), page, per_page, ShuffledPagination)
     else:
-        found = db.paginate(
-            browse_query(round_, filters, load=lazyload),
-            page=page,
-            per_page=per_page,
-            error_out=False,
-        )
+        found = bounded_page(browse_query(round_, filters, load=lazyload), page, per_page)
     _give_relations(found.items, [round_], round_.pillars, places)
     return found
 
 
-def pillar_page(pillar: Pillar, page: int, per_page: int) -> Pagination:
-    """Page ``page`` of a pillar's visible proposals, every round's, newest first.
+def pillar_page(pillar: Pillar, page: int, per_page: int) -> BoundedPagination:
+    """Page ``page`` of a pillar's visible proposals, every round's, newest first, counted up
+    to a limit (``pagination.bounded_page``).
 
     Its cards' pillar is ``pillar``; their rounds and neighbourhoods are read after the page, a
     query each when a card has one."""
-    found = db.paginate(
+    found = bounded_page(
         browse_query(None, ProposalFilters(pillar_id=pillar.id, sort="newest"), load=lazyload),
-        page=page,
-        per_page=per_page,
-        error_out=False,
+        page,
+        per_page,
     )
     rounds = _with_ids(Round, {proposal.round_id for proposal in found.items})
     places = _with_ids(Neighbourhood, {proposal.neighbourhood_id for proposal in found.items})

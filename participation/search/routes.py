@@ -3,6 +3,7 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..models import Round
+from ..pagination import bounded_page
 from ..policy import anyone
 from ..proposals import supports
 from ..views import guard, page_arg
@@ -10,7 +11,6 @@ from . import bp, french
 from .services import (
     excerpt,
     highlighted,
-    matches_page,
     search_deliberations,
     search_proposals,
 )
@@ -25,7 +25,7 @@ def index():
     round_ = next((r for r in rounds if r.slug == request.args.get("round")), None)
     proposals = deliberations = None
     if wanted:
-        proposals = matches_page(
+        proposals = bounded_page(
             search_proposals(wanted, round_), page_arg(), current_app.config["PAGE_SIZE"]
         )
         deliberations = search_deliberations(wanted) if page_arg() == 1 else []

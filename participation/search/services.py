@@ -3,10 +3,8 @@ matched. The index and its SQL are ``index.py``; reading French is ``french.py``
 
 from collections.abc import Callable
 
-from flask import current_app
-from flask_sqlalchemy.pagination import SelectPagination
 from markupsafe import Markup, escape
-from sqlalchemy import Select, func, literal_column, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -32,49 +30,6 @@ def ranked(query: Select, model, search: french.Query) -> Select:
     if join is not None:
         query = query.join(*join)
     return query.where(condition).order_by(rank.desc(), model.id.desc())
-
-
-class MatchesPagination(SelectPagination):
-    """A page of a search's matches, counted up to ``limit``: past it, ``total`` is the limit,
-    ``more`` says that there are more, and the pages stop there.
-
-    Counting every match read them all: for a word in two proposals in five at Madrid's scale
-    (7,000 in a round), 14 ms of SQL, whatever the page shows; 7 up to the limit. A search that
-    finds more than a thousand proposals is narrowed by a word or a filter, not read to its
-    end."""
-
-    def __init__(self, *, limit: int, **kwargs) -> None:
-        self.limit = limit
-        self.more = False
-        super().__init__(**kwargs)
-
-    def _query_count(self) -> int:
-        found = (
-            self._query_args["select"]
-            .order_by(None)
-            .with_only_columns(literal_column("1"), maintain_column_froms=True)
-            .limit(self.limit + 1)
-            .subquery()
-        )
-        counted = self._query_args["session"].scalar(select(func.count()).select_from(found))
-        self.more = counted > self.limit
-        return min(counted, self.limit)
-
-
-def matches_page(
-    query: Select, page: int, per_page: int, kind: type[MatchesPagination] = MatchesPagination
-) -> MatchesPagination:
-    """Page ``page`` of the matches of ``query``, a search, in its order (``kind``: a
-    ``MatchesPagination`` that reads its page its own way)."""
-    return kind(
-        select=query,
-        session=db.session(),
-        page=page,
-        per_page=per_page,
-        max_per_page=None,
-        error_out=False,
-        limit=current_app.config["SEARCH_COUNT_LIMIT"],
-    )
 
 
 def search_proposals(search: french.Query, round_: Round | None = None) -> Select:

@@ -189,8 +189,8 @@ def test_an_excerpt_of_a_deliberation_is_its_plain_text(app, create_deliberation
 
 @pytest.fixture
 def stations(app, create_round, create_proposal):
-    """Five proposals about the station; a search counts three at most, two a page."""
-    app.config.update(SEARCH_COUNT_LIMIT=3, PAGE_SIZE=2)
+    """Five proposals about the station; a list counts three at most, two a page."""
+    app.config.update(LIST_COUNT_LIMIT=3, PAGE_SIZE=2)
     round_ = create_round()
     for n in range(5):
         create_proposal(round=round_, title=f"Une gare numéro {n}")
@@ -198,7 +198,7 @@ def stations(app, create_round, create_proposal):
 
 
 def test_a_search_counts_its_matches_up_to_the_limit(app, stations):
-    from participation.search.services import matches_page
+    from participation.pagination import bounded_page as matches_page
 
     query = search_proposals(french.parse("gare"), stations)
     page = matches_page(query, 1, 2)
@@ -206,7 +206,7 @@ def test_a_search_counts_its_matches_up_to_the_limit(app, stations):
     last = matches_page(query, 2, 2)
     assert not last.has_next, "the pages stop at the limit"
     assert len(matches_page(query, 3, 2).items) == 1, "a page past it is still served"
-    app.config["SEARCH_COUNT_LIMIT"] = 5
+    app.config["LIST_COUNT_LIMIT"] = 5
     page = matches_page(query, 1, 2)
     assert (page.total, page.more, page.pages) == (5, False, 3)
 
@@ -229,3 +229,26 @@ def test_the_list_and_the_search_page_say_there_are_more(client, stations):
     # Within the limit, the count as before.
     text = client.get(f"/rounds/{stations.slug}/proposals/?q=beffroi").text
     assert "0 proposals" in text and "More than" not in text
+
+
+def test_every_list_counts_up_to_the_limit(client, stations):
+    """Not a search only: a round's whole list, in every order, and a pillar's page."""
+    listing = f"/rounds/{stations.slug}/proposals/"
+    for sort in ("supports", "newest", "comments", "random"):
+        text = unescape(client.get(f"{listing}?sort={sort}&seed=3").get_data(as_text=True))
+        assert "Plus de 3 propositions" in text, sort
+        assert "cherchez un mot ou choisissez un filtre pour réduire la liste" in text, sort
+    assert 'rel="next"' not in client.get(listing + "?page=2").text, "the pages stop there"
+    assert "Une gare numéro" in client.get(listing + "?page=3").text, "a page past it is served"
+    pillar = stations.pillars[0]
+    text = unescape(client.get(f"/pillars/{pillar.slug}").get_data(as_text=True))
+    assert "(plus de 3)" in text
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    text = unescape(client.get(listing).get_data(as_text=True))
+    assert "More than 3 proposals" in text
+    assert "search for a word or choose a filter to narrow the list" in text
+    assert "(more than 3)" in unescape(client.get(f"/pillars/{pillar.slug}").get_data(as_text=True))
+    # Within the limit, the count as it is.
+    client.application.config["LIST_COUNT_LIMIT"] = 5
+    assert "5 proposals" in client.get(listing).text
+    assert "(5)" in client.get(f"/pillars/{pillar.slug}").text
