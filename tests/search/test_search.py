@@ -198,16 +198,16 @@ def stations(app, create_round, create_proposal):
 
 
 def test_a_search_counts_its_matches_up_to_the_limit(app, stations):
-    from participation.pagination import bounded_page as matches_page
+    from participation.pagination import bounded_page
 
     query = search_proposals(french.parse("gare"), stations)
-    page = matches_page(query, 1, 2)
+    page = bounded_page(query, 1, 2)
     assert (page.total, page.more, page.pages, page.has_next) == (3, True, 2, True)
-    last = matches_page(query, 2, 2)
+    last = bounded_page(query, 2, 2)
     assert not last.has_next, "the pages stop at the limit"
-    assert len(matches_page(query, 3, 2).items) == 1, "a page past it is still served"
+    assert len(bounded_page(query, 3, 2).items) == 1, "a page past it is still served"
     app.config["LIST_COUNT_LIMIT"] = 5
-    page = matches_page(query, 1, 2)
+    page = bounded_page(query, 1, 2)
     assert (page.total, page.more, page.pages) == (5, False, 3)
 
 
