@@ -82,6 +82,7 @@ def init_app(app: Flask) -> None:
     )
     from .fragments import fragment
     from .mail import public_url
+    from .proposals.services import cards_key
     from .proposals.trail import trail_label
     from .rulebook import rulebook
 
@@ -89,6 +90,7 @@ def init_app(app: Flask) -> None:
         # Templates ask the same rules that routes and services enforce: rules.proposals.can_edit…
         rules=rulebook,
         fragment=fragment,
+        cards_key=cards_key,
         trail_label=trail_label,
         # Links in mails: from the configured public address, never from the request.
         public_url=public_url,

@@ -412,6 +412,32 @@ def pillar_page(pillar: Pillar, page: int, per_page: int) -> BoundedPagination:
     return found
 
 
+def cards_key(proposals: Iterable[Proposal], supported: set[int], round_: Round | None) -> tuple:
+    """Everything a list's cards show (``proposals/_card.html``), for ``fragments.fragment``:
+    each proposal's link, title, badges and counts, and whether the reader supports it."""
+    return (
+        "cards",
+        tuple(
+            (
+                p.id,
+                p.round.slug if p.round else round_.slug,
+                p.number,
+                p.title,
+                p.pillar.name,
+                p.neighbourhood.name if p.neighbourhood else None,
+                p.origin,
+                p.is_sample,
+                p.status,
+                p.support_count,
+                p.paper_support_count,
+                p.comment_count,
+                p.id in supported,
+            )
+            for p in proposals
+        ),
+    )
+
+
 def _with_ids(model, ids: set[int | None]) -> list:
     """The rows of ``model`` with these ids, in one query; none asked when there is none."""
     ids = ids - {None}
