@@ -9,8 +9,7 @@ import pytest
 from participation.extensions import db
 from participation.models import ProposalStatus, Role
 from participation.moderation.services import decide
-from participation.proposals.supports import support
-from participation.proposals.supports import withdraw_support
+from participation.proposals.supports import support, withdraw_support
 
 
 def without_tokens(html: str) -> str:
