@@ -9,14 +9,42 @@ filter, not paged to its end. A page past the limit, asked by its address, is st
 
 from flask import current_app
 from flask_sqlalchemy.pagination import SelectPagination
-from sqlalchemy import Select, func, literal_column, select
+from sqlalchemy import Select, bindparam, func, literal_column, select
 
 from .extensions import db
 
 
+class PreparedPagination(SelectPagination):
+    """A page of a statement built once, run with ``params``: its ``limit`` and ``offset`` are
+    bound parameters too, and ``counting`` is the statement that counts its rows. Building a
+    statement with its options costs as much as running it; a statement built once is also
+    looked up once in SQLAlchemy's cache of compiled statements."""
+
+    def _query_items(self) -> list:
+        args = self._query_args
+        params = {**args["params"], "limit": self.per_page, "offset": self._query_offset}
+        return list(args["session"].scalars(args["select"], params))
+
+    def _query_count(self) -> int:
+        args = self._query_args
+        return args["session"].scalar(args["counting"], args["params"])
+
+
+def counted_up_to(query: Select) -> Select:
+    """The statement that counts ``query``'s rows up to its parameter ``count_limit``."""
+    found = (
+        query.order_by(None)
+        .with_only_columns(literal_column("1"), maintain_column_froms=True)
+        .limit(bindparam("count_limit"))
+        .subquery()
+    )
+    return select(func.count()).select_from(found)
+
+
 class BoundedPagination(SelectPagination):
     """A page of a query's rows, counted up to ``limit``: past it, ``total`` is the limit and
-    ``more`` says that there are more."""
+    ``more`` says that there are more. The count is ``counting`` when given (with ``params``,
+    ``PreparedBoundedPagination``), else built from the query."""
 
     def __init__(self, *, limit: int, **kwargs) -> None:
         self.limit = limit
@@ -24,23 +52,30 @@ class BoundedPagination(SelectPagination):
         super().__init__(**kwargs)
 
     def _query_count(self) -> int:
-        found = (
-            self._query_args["select"]
-            .order_by(None)
-            .with_only_columns(literal_column("1"), maintain_column_froms=True)
-            .limit(self.limit + 1)
-            .subquery()
-        )
-        counted = self._query_args["session"].scalar(select(func.count()).select_from(found))
+        args = self._query_args
+        counting = args.get("counting")
+        if counting is None:
+            counting = counted_up_to(args["select"])
+        params = {**args.get("params", {}), "count_limit": self.limit + 1}
+        counted = args["session"].scalar(counting, params)
         self.more = counted > self.limit
         return min(counted, self.limit)
 
 
+class PreparedBoundedPagination(BoundedPagination, PreparedPagination):
+    """A page of a statement built once (``PreparedPagination``), counted up to a limit."""
+
+
 def bounded_page(
-    query: Select, page: int, per_page: int, kind: type[BoundedPagination] = BoundedPagination
+    query: Select,
+    page: int,
+    per_page: int,
+    kind: type[BoundedPagination] = BoundedPagination,
+    **prepared,
 ) -> BoundedPagination:
     """Page ``page`` of ``query``'s rows, in its order, counted up to ``LIST_COUNT_LIMIT``
-    (``kind``: a ``BoundedPagination`` that reads its page its own way)."""
+    (``kind``: a ``BoundedPagination`` that reads its page its own way; ``prepared``: the
+    ``counting`` statement and the ``params`` of a ``PreparedBoundedPagination``)."""
     return kind(
         select=query,
         session=db.session(),
@@ -49,4 +84,5 @@ def bounded_page(
         max_per_page=None,
         error_out=False,
         limit=current_app.config["LIST_COUNT_LIMIT"],
+        **prepared,
     )

@@ -345,13 +345,12 @@ def create_user(
     return user
 
 
+_NEIGHBOURHOODS = select(Neighbourhood).order_by(Neighbourhood.position, Neighbourhood.name)
+
+
 def neighbourhoods() -> list[Neighbourhood]:
-    """Every neighbourhood, in the city's order."""
-    return list(
-        db.session.scalars(
-            select(Neighbourhood).order_by(Neighbourhood.position, Neighbourhood.name)
-        )
-    )
+    """Every neighbourhood, in the city's order (the statement built once: the lists ask)."""
+    return list(db.session.scalars(_NEIGHBOURHOODS))
 
 
 def neighbourhood_choices() -> list[tuple[int, str]]:

@@ -12,11 +12,11 @@ hidden. Every change of visibility goes through this module so that both stay ex
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
+from functools import cache, cached_property
 
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import and_, delete, exists, func, or_, select, update
+from sqlalchemy import Select, and_, bindparam, delete, exists, func, or_, select, update
 from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.local import LocalProxy
@@ -25,6 +25,7 @@ from ..errors import NotAllowed
 from ..extensions import db
 from ..models import Comment, Proposal, Report, User, utcnow
 from ..notifications import notify_comment
+from ..pagination import PreparedPagination
 from ..policy import Verdict
 from ..proposals.rules import can_view
 from ..text import render_markdown
@@ -327,6 +328,39 @@ class Thread:
         )
 
 
+@cache
+def _thread_statements(shows_hidden: bool) -> tuple[Select, Select, Select, Select]:
+    """A thread's queries, built once (``comment_thread`` gives their parameters): a page of
+    top-level comments with their authors, their count, the page's replies with their authors,
+    and the viewer's reports."""
+    top_level = (_moderator_top_level if shows_hidden else _public_top_level)(
+        bindparam("proposal_id")
+    )
+    page = (
+        top_level.options(joinedload(Comment.author))
+        .order_by(Comment.created_at, Comment.id)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
+    count = select(func.count()).select_from(top_level.subquery())
+    replies = (
+        select(Comment)
+        .where(Comment.parent_id.in_(bindparam("top_ids", expanding=True)))
+        .options(joinedload(Comment.author))
+        .order_by(Comment.created_at, Comment.id)
+    )
+    if not shows_hidden:
+        replies = replies.where(Comment.is_published)
+    reports = select(Report.comment_id, Report.proposal_id).where(
+        Report.reporter_id == bindparam("viewer_id"),
+        or_(
+            Report.proposal_id == bindparam("proposal_id"),
+            Report.comment_id.in_(bindparam("comment_ids", expanding=True)),
+        ),
+    )
+    return page, count, replies, reports
+
+
 def comment_thread(proposal: Proposal, page: int, viewer: User | None) -> Thread:
     """Page ``page`` of the top-level comments (oldest first) with all their replies.
 
@@ -338,16 +372,24 @@ def comment_thread(proposal: Proposal, page: int, viewer: User | None) -> Thread
     if isinstance(viewer, LocalProxy):
         viewer = viewer._get_current_object()
     shows_hidden = rules.can_see_hidden(viewer)
-    top_level = _moderator_top_level if shows_hidden else _public_top_level
-    query = (
-        top_level(proposal.id)
-        .options(joinedload(Comment.author))
-        .order_by(Comment.created_at, Comment.id)
-    )
+    page_query, count_query, reply_query, report_query = _thread_statements(shows_hidden)
+
+    def page_of(number: int) -> PreparedPagination:
+        return PreparedPagination(
+            select=page_query,
+            counting=count_query,
+            params={"proposal_id": proposal.id},
+            session=db.session(),
+            page=number,
+            per_page=per_page(),
+            max_per_page=None,
+            error_out=False,
+        )
+
     page = max(page, 1)
-    pagination = db.paginate(query, page=page, per_page=per_page(), error_out=False)
+    pagination = page_of(page)
     if page > pagination.pages > 0:
-        pagination = db.paginate(query, page=pagination.pages, per_page=per_page(), error_out=False)
+        pagination = page_of(pagination.pages)
     thread = Thread(
         proposal=proposal, pagination=pagination, viewer=viewer, shows_hidden=shows_hidden
     )
@@ -356,27 +398,20 @@ def comment_thread(proposal: Proposal, page: int, viewer: User | None) -> Thread
         set_committed_value(comment, "proposal", proposal)
     replies = []
     if top_ids:
-        reply_query = (
-            select(Comment)
-            .where(Comment.parent_id.in_(top_ids))
-            .options(joinedload(Comment.author))
-            .order_by(Comment.created_at, Comment.id)
-        )
-        if not shows_hidden:
-            reply_query = reply_query.where(Comment.is_published)
-        replies = list(db.session.scalars(reply_query))
+        replies = list(db.session.scalars(reply_query, {"top_ids": top_ids}))
     by_id = {comment.id: comment for comment in pagination.items}
     for reply in replies:
         set_committed_value(reply, "proposal", proposal)
         set_committed_value(reply, "parent", by_id[reply.parent_id])
         thread.replies_by_parent.setdefault(reply.parent_id, []).append(reply)
     if viewer is not None and viewer.is_authenticated:
-        all_ids = top_ids + [reply.id for reply in replies]
         rows = db.session.execute(
-            select(Report.comment_id, Report.proposal_id).where(
-                Report.reporter_id == viewer.id,
-                or_(Report.proposal_id == proposal.id, Report.comment_id.in_(all_ids)),
-            )
+            report_query,
+            {
+                "viewer_id": viewer.id,
+                "proposal_id": proposal.id,
+                "comment_ids": top_ids + [reply.id for reply in replies],
+            },
         )
         for comment_id, proposal_id in rows:
             if proposal_id is not None:

@@ -4,11 +4,12 @@ Services take the acting user, flush, never commit; rules live in ``rules`` and 
 and every service requires the rule's verdict, so that no route can get round it.
 """
 
+import functools
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import BigInteger, Index, cast, func, literal, select
+from sqlalchemy import BigInteger, Index, bindparam, cast, func, literal, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload, lazyload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -34,7 +35,12 @@ from ..models import (
     utcnow,
 )
 from ..notifications import MERGE_DEPTH
-from ..pagination import BoundedPagination, bounded_page
+from ..pagination import (
+    BoundedPagination,
+    PreparedBoundedPagination,
+    bounded_page,
+    counted_up_to,
+)
 from ..search import french
 from ..search.services import ranked, where_matching
 from ..text import render_markdown
@@ -312,9 +318,13 @@ def browse_query(round_: Round | None, filters: ProposalFilters, load=selectinlo
     if filters.sort == "random":
         return _rows_in_order(_shuffled(round_, filters).subquery("shuffled"), load)
     query = _selected(select(Proposal), round_, filters).options(*_related(load))
-    if filters.sort == "newest":
+    return _ordered(query, filters.sort)
+
+
+def _ordered(query, sort: str):
+    if sort == "newest":
         return query.order_by(Proposal.published_at.desc(), Proposal.id.desc())
-    if filters.sort == "comments":
+    if sort == "comments":
         return query.order_by(Proposal.comment_count.desc(), Proposal.id.desc())
     return query.order_by(
         (Proposal.support_count + Proposal.paper_support_count).desc(), Proposal.id.desc()
@@ -389,8 +399,14 @@ def browse_page(
     page, by primary key, had cost three queries."""
     if filters.sort == "random":
         found = bounded_page(_shuffled(round_, filters), page, per_page, ShuffledPagination)
-    else:
+    elif french.parse(filters.search):
         found = bounded_page(browse_query(round_, filters, load=lazyload), page, per_page)
+    else:
+        params = _narrowing(round_, filters)
+        query, counting = _prepared_browse(tuple(params), filters.sort)
+        found = bounded_page(
+            query, page, per_page, PreparedBoundedPagination, counting=counting, params=params
+        )
     _give_relations(found.items, [round_], round_.pillars, places)
     return found
 
@@ -464,23 +480,49 @@ def _give_relations(
                 set_committed_value(proposal, relation, by_id.get(value))
 
 
+# The columns a list's filters narrow, by the name of their value in ``_narrowing``.
+_FILTERED = {
+    "round_id": Proposal.round_id,
+    "pillar_id": Proposal.pillar_id,
+    "neighbourhood_id": Proposal.neighbourhood_id,
+    "status": Proposal.status,
+    "origin": Proposal.origin,
+}
+
+
+def _narrowing(round_: Round | None, filters: ProposalFilters) -> dict:
+    """The values the list is narrowed to, by column (``_FILTERED``); a filter that is off, or
+    asks for what no visitor is shown, is left out."""
+    values = {
+        "round_id": round_.id if round_ is not None else None,
+        "pillar_id": filters.pillar_id or None,
+        "neighbourhood_id": filters.neighbourhood_id or None,
+        "status": filters.status if filters.status in PUBLIC_STATUSES else None,
+        "origin": filters.origin if filters.origin in (o.value for o in Origin) else None,
+    }
+    return {name: value for name, value in values.items() if value is not None}
+
+
 def _selected(query, round_: Round | None, filters: ProposalFilters):
     """``query`` narrowed to the visible proposals ``filters`` select."""
     query = query.where(Proposal.is_visible)
-    if round_ is not None:
-        query = query.where(Proposal.round_id == round_.id)
-    if filters.pillar_id:
-        query = query.where(Proposal.pillar_id == filters.pillar_id)
-    if filters.neighbourhood_id:
-        query = query.where(Proposal.neighbourhood_id == filters.neighbourhood_id)
-    if filters.status in PUBLIC_STATUSES:
-        query = query.where(Proposal.status == filters.status)
-    if filters.origin in (Origin.ONLINE.value, Origin.WORKSHOP.value):
-        query = query.where(Proposal.origin == filters.origin)
+    for name, value in _narrowing(round_, filters).items():
+        query = query.where(_FILTERED[name] == value)
     wanted = french.parse(filters.search)
     if wanted:
         query = where_matching(query, Proposal, wanted)
     return query
+
+
+@functools.lru_cache(maxsize=128)  # 96 shapes: five filters on or off, three orders
+def _prepared_browse(narrowed: tuple[str, ...], sort: str) -> tuple:
+    """A list's page and its bounded count, narrowed on the ``narrowed`` columns (bound
+    parameters of the same names) and in the order ``sort``: built once for each shape."""
+    query = select(Proposal).where(Proposal.is_visible)
+    for name in narrowed:
+        query = query.where(_FILTERED[name] == bindparam(name))
+    page = _ordered(query.options(*_related(lazyload)), sort)
+    return page.limit(bindparam("limit")).offset(bindparam("offset")), counted_up_to(query)
 
 
 def trail(proposal: Proposal, viewer: User | None) -> list[ProposalEvent]:
@@ -490,15 +532,20 @@ def trail(proposal: Proposal, viewer: User | None) -> list[ProposalEvent]:
 
 
 def public_trail(proposal: Proposal, include_private: bool = False) -> list[ProposalEvent]:
+    return list(db.session.scalars(_trail_statement(include_private), {"proposal_id": proposal.id}))
+
+
+@functools.cache
+def _trail_statement(include_private: bool):
     query = (
         select(ProposalEvent)
-        .where(ProposalEvent.proposal_id == proposal.id)
+        .where(ProposalEvent.proposal_id == bindparam("proposal_id"))
         .options(joinedload(ProposalEvent.actor))
         .order_by(ProposalEvent.created_at, ProposalEvent.id)
     )
     if not include_private:
         query = query.where(ProposalEvent.is_public.is_(True))
-    return list(db.session.scalars(query))
+    return query
 
 
 @dataclass(frozen=True)
@@ -558,14 +605,13 @@ def proposals_of_round_pillars(round_: Round) -> list[Pillar]:
     return list(round_.pillars)
 
 
-def proposal_in_url(slug: str, number: int) -> Proposal:
-    """The proposal a page's address names (``/rounds/<slug>/proposals/<number>``), or 404, read
-    in one query with its round and what its page shows of it. The round's pillars are read only
-    if asked (the edit form's choices): a proposal's page needs its own pillar only."""
-    return db.first_or_404(
+@functools.cache
+def _proposal_in_url_statement():
+    """Built once: a statement's options cost as much to build as the query takes to run."""
+    return (
         select(Proposal)
         .join(Proposal.round)
-        .where(Round.slug == slug, Proposal.number == number)
+        .where(Round.slug == bindparam("slug"), Proposal.number == bindparam("number"))
         .options(
             contains_eager(Proposal.round),
             joinedload(Proposal.pillar),
@@ -578,15 +624,28 @@ def proposal_in_url(slug: str, number: int) -> Proposal:
     )
 
 
+def proposal_in_url(slug: str, number: int) -> Proposal:
+    """The proposal a page's address names (``/rounds/<slug>/proposals/<number>``), or 404, read
+    in one query with its round and what its page shows of it. The round's pillars are read only
+    if asked (the edit form's choices): a proposal's page needs its own pillar only."""
+    found = db.session.scalars(
+        _proposal_in_url_statement(), {"slug": slug, "number": number}
+    ).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
 def load_round_with_pillars(slug: str) -> Round:
     """The round an address names, with its pillars, in one query (a row per pillar), or 404."""
     round_ = (
-        db.session.scalars(
-            select(Round).where(Round.slug == slug).options(joinedload(Round.pillars))
-        )
-        .unique()
-        .one_or_none()
+        db.session.scalars(_round_with_pillars_statement(), {"slug": slug}).unique().one_or_none()
     )
     if round_ is None:
         raise NotFound()
     return round_
+
+
+@functools.cache
+def _round_with_pillars_statement():
+    return select(Round).where(Round.slug == bindparam("slug")).options(joinedload(Round.pillars))

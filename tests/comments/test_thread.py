@@ -105,3 +105,44 @@ def test_visitor_sees_no_action_and_a_sign_in_link(app, proposal, create_comment
     for action in ("edit", "delete", "report"):
         assert f"/comments/{comment.id}/{action}" not in html
     assert "<form " not in html
+
+
+def test_each_thread_is_read_with_its_own_values_by_statements_built_once(
+    app, create_proposal, create_user, create_comment
+):
+    """``comment_thread``'s queries are built once per kind of reader and run with the
+    proposal, the page and the viewer bound: each proposal is given its own comments, replies
+    and the viewer's reports, page after page."""
+    from participation.comments.services import _thread_statements
+    from participation.moderation.reports import report
+
+    app.config["COMMENTS_PER_PAGE"] = 2
+    resident, moderator = create_user(), create_user(role=Role.MODERATOR)
+    proposals = [create_proposal(), create_proposal()]
+    written = {}
+    for n, proposal in enumerate(proposals):
+        tops = [
+            create_comment(proposal, body=f"P{n} sujet {i}", minutes_ago=30 - i) for i in range(3)
+        ]
+        create_comment(proposal, body=f"P{n} réponse", parent=tops[0], minutes_ago=5)
+        written[proposal.id] = tops
+    report(written[proposals[1].id][1], resident, "Des insultes envers un voisin.")
+    db.session.commit()
+
+    _thread_statements.cache_clear()
+    with app.test_request_context("/"):
+        for viewer in (None, resident, moderator, resident):
+            for n, proposal in enumerate(proposals):
+                first, second = (
+                    comment_thread(proposal, 1, viewer),
+                    comment_thread(proposal, 2, viewer),
+                )
+                assert [c.body for c in first.comments] == [f"P{n} sujet 0", f"P{n} sujet 1"]
+                assert [c.body for c in second.comments] == [f"P{n} sujet 2"]
+                assert first.pages == 2
+                [reply] = first.replies(first.comments[0])
+                assert reply.body == f"P{n} réponse"
+                reported = written[proposals[1].id][1].id if viewer is resident and n else None
+                assert first.reported_comment_ids == ({reported} if reported else set())
+    # One set of statements for the public, one for those who see hidden comments.
+    assert _thread_statements.cache_info().misses == 2

@@ -168,6 +168,48 @@ def test_browse_filters_search_and_sorts(open_round, create_proposal, create_nei
     assert ids(sort="random", seed=42) == first
 
 
+def test_a_lists_page_is_read_by_statements_built_once_for_its_filters(
+    open_round, create_round, create_proposal, create_neighbourhood
+):
+    """``browse_page`` without a search reads the page and its count by statements built once
+    for each set of filters and order, the filters' values bound: each round and each
+    neighbourhood is given its own proposals, as ``browse_query`` selects them."""
+    from participation.proposals.services import _prepared_browse
+
+    other_round = create_round(pillars=list(open_round.pillars))
+    here, there = create_neighbourhood(), create_neighbourhood()
+    for round_ in (open_round, other_round):
+        for n, place in enumerate((here, there, None, here)):
+            create_proposal(
+                round=round_,
+                neighbourhood=place,
+                support_count=n,
+                origin="online" if n else "workshop",
+            )
+
+    def expected(round_, filters):
+        return [p.id for p in db.session.scalars(browse_query(round_, filters)).unique()]
+
+    _prepared_browse.cache_clear()
+    shapes = set()
+    for sort in ("supports", "newest", "comments"):
+        for round_ in (open_round, other_round):
+            for narrowed in (
+                {},
+                {"neighbourhood_id": here.id},
+                {"neighbourhood_id": there.id},
+                {"origin": "workshop"},
+                {"neighbourhood_id": here.id, "origin": "online"},
+            ):
+                filters = ProposalFilters(sort=sort, **narrowed)
+                page = browse_page(round_, filters, 1, 20)
+                assert [p.id for p in page.items] == expected(round_, filters)
+                assert page.total == len(page.items) > 0
+                assert all(p.round_id == round_.id for p in page.items)
+                shapes.add((sort, tuple(sorted(narrowed))))
+    assert _prepared_browse.cache_info().misses == len(shapes) == 12
+
+
 @pytest.mark.parametrize("seed", [1, 42, 999_983])
 def test_the_random_orders_pages_follow_its_order(open_round, create_proposal, seed):
     """The list's pages pick their ids first (``ShuffledPagination``): page after page, they
