@@ -86,8 +86,12 @@ def can_open_edit(user: User | None, comment: Comment) -> Verdict:
     )
 
 
-def can_edit(user: User | None, comment: Comment, now: datetime | None = None) -> Verdict:
-    verdict = can_post(user)
+def can_edit(
+    user: User | None, comment: Comment, now: datetime | None = None, posting=None
+) -> Verdict:
+    """``posting``: ``can_post``'s verdict on ``user``, when the caller has it already (a thread
+    asks for each comment)."""
+    verdict = posting if posting is not None else can_post(user)
     if not verdict:
         return verdict
     if now is None:
@@ -103,10 +107,11 @@ def can_edit(user: User | None, comment: Comment, now: datetime | None = None) -
     return verdict
 
 
-def can_delete(user: User | None, comment: Comment) -> Verdict:
+def can_delete(user: User | None, comment: Comment, signed=None) -> Verdict:
     """Authors delete their own comments, even when blocked (taking one's words back is not
-    posting). A hidden comment waits for a moderator: deleting it would also delete its reports."""
-    verdict = signed_in(user)
+    posting). A hidden comment waits for a moderator: deleting it would also delete its reports.
+    ``signed``: ``signed_in``'s verdict on ``user``, when the caller has it already."""
+    verdict = signed if signed is not None else signed_in(user)
     if not verdict:
         return verdict
     return check(

@@ -26,7 +26,7 @@ from ..extensions import db
 from ..models import Comment, Proposal, Report, User, utcnow
 from ..notifications import notify_comment
 from ..pagination import PreparedPagination
-from ..policy import Verdict
+from ..policy import Verdict, can_post, signed_in
 from ..proposals.rules import can_view
 from ..text import render_markdown
 from . import errors, rules
@@ -249,14 +249,24 @@ class Thread:
     def can_reply(self, comment: Comment):
         return rules.can_reply(self.viewer, comment, self.now, commenting=self.can_comment)
 
+    @cached_property
+    def posting(self) -> Verdict:
+        """The viewer's verdicts on posting and on being signed in, asked once for all the
+        comments (the rules on each comment start with them)."""
+        return can_post(self.viewer)
+
+    @cached_property
+    def signed(self) -> Verdict:
+        return signed_in(self.viewer)
+
     def can_edit(self, comment: Comment):
-        return rules.can_edit(self.viewer, comment, self.now)
+        return rules.can_edit(self.viewer, comment, self.now, posting=self.posting)
 
     def edit_deadline(self, comment: Comment) -> datetime:
         return rules.edit_deadline(comment)
 
     def can_delete(self, comment: Comment):
-        return rules.can_delete(self.viewer, comment)
+        return rules.can_delete(self.viewer, comment, signed=self.signed)
 
     def has_reported(self, comment: Comment) -> bool:
         return comment.id in self.reported_comment_ids
@@ -270,7 +280,7 @@ class Thread:
         from ..moderation.rules import can_report
 
         return not self.has_reported(comment) and can_report(
-            self.viewer, comment, viewing=self.viewing
+            self.viewer, comment, viewing=self.viewing, posting=self.posting
         )
 
     def actions(self, comment: Comment) -> Actions:

@@ -94,14 +94,18 @@ def can_merge(user: User | None, duplicate: Proposal, kept: Proposal) -> Verdict
 
 
 def can_report(
-    user: User | None, item: Proposal | Comment, viewing: Verdict | None = None
+    user: User | None,
+    item: Proposal | Comment,
+    viewing: Verdict | None = None,
+    posting: Verdict | None = None,
 ) -> Verdict:
     """Residents report what they can see and did not write, once (the database keeps one
     report per person and item). ``viewing``: ``can_view``'s verdict on the item's proposal,
-    when the caller has it already (a thread asks for each comment)."""
+    and ``posting``: ``can_post``'s on ``user``, when the caller has them already (a thread asks
+    for each comment)."""
     if viewing is None:
         viewing = can_view(user, item.proposal if isinstance(item, Comment) else item)
-    verdict = first(viewing, can_post(user))
+    verdict = first(viewing, posting if posting is not None else can_post(user))
     if not verdict:
         return verdict
     is_comment = isinstance(item, Comment)

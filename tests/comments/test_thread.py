@@ -146,3 +146,40 @@ def test_each_thread_is_read_with_its_own_values_by_statements_built_once(
                 assert first.reported_comment_ids == ({reported} if reported else set())
     # One set of statements for the public, one for those who see hidden comments.
     assert _thread_statements.cache_info().misses == 2
+
+
+def test_a_threads_verdicts_are_the_rulebooks_asked_comment_by_comment(
+    app, create_proposal, create_user, create_comment
+):
+    """The thread asks the viewer's verdicts on posting and on being signed in once for all its
+    comments: what it allows each viewer is what each rule says when asked on its own."""
+    from participation.comments import rules
+    from participation.moderation.rules import can_report
+
+    author, other = create_user(), create_user()
+    blocked = create_user(blocked_at=utcnow())
+    unconfirmed = create_user(email_confirmed_at=None)
+    moderator = create_user(role=Role.MODERATOR)
+    proposal = create_proposal()
+    top = create_comment(proposal, author=author, body="Récent")
+    create_comment(proposal, author=author, body="Ancien", minutes_ago=120)
+    create_comment(proposal, author=other, body="Réponse", parent=top)
+    seen = set()
+    with app.test_request_context("/"):
+        for viewer in (None, author, other, blocked, unconfirmed, moderator):
+            thread = comment_thread(proposal, 1, viewer)
+            shown = [c for t in thread.comments for c in [t, *thread.replies(t)]]
+            assert len(shown) == 3
+            for comment in shown:
+                actions = thread.actions(comment)
+                expected = (
+                    bool(rules.can_edit(viewer, comment, thread.now)),
+                    bool(rules.can_delete(viewer, comment)),
+                    bool(rules.can_reply(viewer, comment, thread.now)),
+                    bool(can_report(viewer, comment)),
+                )
+                assert (actions.edit, actions.delete, actions.reply, actions.report) == expected
+                seen.add(expected)
+    # The viewers between them are allowed and refused each of these.
+    assert {any(column) for column in zip(*seen, strict=True)} == {True}
+    assert {all(column) for column in zip(*seen, strict=True)} == {False}
