@@ -14,10 +14,15 @@ Passwords are left as typed: they are never stored nor shown, and one containing
 must keep working.
 """
 
+from functools import lru_cache
+
+from babel import support
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Form as PlainForm
 from wtforms import HiddenField, IntegerField, PasswordField, StringField
+from wtforms.i18n import messages_path
 from wtforms.validators import ValidationError
 
 from .text import control_characters, has_visible_letter, strip_controls, strip_invisible
@@ -31,6 +36,11 @@ NUMBER_TOO_LARGE = _l("This number is too large.")
 
 def _strip_invisible(value):
     return strip_invisible(value) if isinstance(value, str) else value
+
+
+@lru_cache(maxsize=8)
+def _wtforms_translations(locale: str) -> support.Translations:
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
 
 
 def _strip_controls(value):
@@ -67,6 +77,11 @@ def optional_id(value) -> int | None:
 
 class CleanInput:
     """The ``Meta`` of every form (see the module's docstring)."""
+
+    def get_translations(self, form):
+        """WTForms' own messages in the page's language (Flask-WTF's way, which reads their
+        catalogue from disk again on every request), read once per language."""
+        return _wtforms_translations(str(get_locale()))
 
     def bind_field(self, form, unbound_field, options):
         field = super().bind_field(form, unbound_field, options)

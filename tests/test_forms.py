@@ -124,3 +124,23 @@ def test_integers_must_fit_the_database(app, count, valid):
 def test_a_name_shows_a_letter(app, name, valid):
     form = _sent(app, title="Un titre", name=name)
     assert (form.name.errors == []) is valid
+
+
+def test_wtforms_own_messages_are_in_the_pages_language_read_once_per_language(app):
+    """A message of WTForms itself (a number that is not one) in the reader's language, in a
+    form and in a sub-form; each language's catalogue is read once, not on every request."""
+    from participation.forms import _wtforms_translations
+
+    _wtforms_translations.cache_clear()
+    expected = {"fr": "N'est pas un entier valide.", "en": "Not a valid integer value."}
+    for _ in range(2):
+        for language, message in expected.items():
+            data = {"title": "Un titre", "count": "douze"}
+            headers = {"Accept-Language": language}
+            # An application context of its own, as each request has (the locale is kept in g).
+            request = app.test_request_context(method="POST", data=data, headers=headers)
+            with app.app_context(), request:
+                form = Sample(formdata=MultiDict(data))
+                assert not form.validate()
+                assert form.count.errors == [message]
+    assert _wtforms_translations.cache_info().misses == 2
