@@ -17,7 +17,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -77,6 +77,14 @@ def start(user: User, user_agent: str | None) -> str:
     return token
 
 
+# Asked on every request of a signed-in person: built once.
+_SESSION_WITH_USER = (
+    select(UserSession)
+    .where(UserSession.token_hash == bindparam("token_hash"))
+    .options(joinedload(UserSession.user))
+)
+
+
 def current(token: str | None) -> UserSession | None:
     """The live session whose cookie holds ``token``, with its user, or None.
 
@@ -84,11 +92,7 @@ def current(token: str | None) -> UserSession | None:
     """
     if not token or len(token) > TOKEN_MAX_LENGTH:
         return None
-    record = db.session.scalar(
-        select(UserSession)
-        .where(UserSession.token_hash == hash_token(token))
-        .options(joinedload(UserSession.user))
-    )
+    record = db.session.scalar(_SESSION_WITH_USER, {"token_hash": hash_token(token)})
     if record is None:
         return None
     now = utcnow()
