@@ -8,6 +8,7 @@ comes in (``strip_invisible``). Other control characters have no place in text t
 """
 
 import unicodedata
+from functools import lru_cache
 from html import unescape
 
 import nh3
@@ -68,7 +69,10 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 
 
+@lru_cache(maxsize=256)
 def render_markdown(text: str) -> str:
+    """Residents' Markdown as safe HTML (a round's description is rendered on each view of its
+    page: the last texts are kept)."""
     html = _markdown.render(text or "")
     # Headings written by residents stay below the page's own outline.
     for level, replacement in (("h1", "h3"), ("h2", "h3"), ("h5", "h4"), ("h6", "h4")):

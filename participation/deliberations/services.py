@@ -1,8 +1,9 @@
 """Reading framework deliberations, grouped the way visitors browse them."""
 
+from functools import cache
 from itertools import groupby
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from ..extensions import db
@@ -10,7 +11,9 @@ from ..models import Action, CouncilSession, Deliberation, Pillar, Proposal
 from . import rules
 
 
+@cache
 def _base_query():
+    """Built once: its joins and options cost as much to build as the query takes to run."""
     return (
         select(Deliberation)
         .join(Deliberation.pillar)
@@ -48,12 +51,24 @@ def _by_pillar(deliberations: list[Deliberation]) -> PillarGroups:
 def deliberations_by_pillar(
     round_id: int | None = None, pillar_id: int | None = None
 ) -> PillarGroups:
+    params = {
+        name: value
+        for name, value in (("round_id", round_id), ("pillar_id", pillar_id))
+        if value is not None
+    }
+    return _by_pillar(db.session.scalars(_narrowed(tuple(params)), params).all())
+
+
+_NARROWED = {"round_id": CouncilSession.round_id, "pillar_id": Deliberation.pillar_id}
+
+
+@cache
+def _narrowed(names: tuple[str, ...]):
+    """The deliberations narrowed on ``names`` (bound parameters of the same names)."""
     query = _base_query()
-    if round_id is not None:
-        query = query.where(CouncilSession.round_id == round_id)
-    if pillar_id is not None:
-        query = query.where(Deliberation.pillar_id == pillar_id)
-    return _by_pillar(db.session.scalars(query).all())
+    for name in names:
+        query = query.where(_NARROWED[name] == bindparam(name))
+    return query
 
 
 def deliberations_by_session(

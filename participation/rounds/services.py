@@ -4,14 +4,16 @@ Services take the acting user explicitly, flush, never commit. A refused round r
 ``RoundInvalid`` whose ``problems`` map each form field to a translated message.
 """
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import NotFound
 
 from .. import audit
 from ..errors import ParticipationError
@@ -410,23 +412,36 @@ def all_rounds_query():
 
 
 def get_round_or_404(slug: str) -> Round:
-    return db.first_or_404(select(Round).where(Round.slug == slug))
+    found = db.session.scalar(_ROUND, {"slug": slug})
+    if found is None:
+        raise NotFound()
+    return found
 
 
 def pillars_with_counts(round_: Round) -> list[tuple[Pillar, int]]:
     """The round's pillars, in order, each with its number of visible proposals: one query."""
+    return [
+        tuple(row) for row in db.session.execute(_pillars_with_counts(), {"round_id": round_.id})
+    ]
+
+
+# Asked by a round's pages: built once.
+_ROUND = select(Round).where(Round.slug == bindparam("slug"))
+
+
+@functools.cache
+def _pillars_with_counts():
     counts = (
         # count(*): read from the partial index on visible proposals alone.
         select(Proposal.pillar_id, func.count().label("proposals"))
-        .where(Proposal.round_id == round_.id, Proposal.is_visible)
+        .where(Proposal.round_id == bindparam("round_id"), Proposal.is_visible)
         .group_by(Proposal.pillar_id)
         .subquery()
     )
-    rows = db.session.execute(
+    return (
         select(Pillar, func.coalesce(counts.c.proposals, 0))
         .join(round_pillars, round_pillars.c.pillar_id == Pillar.id)
         .outerjoin(counts, counts.c.pillar_id == Pillar.id)
-        .where(round_pillars.c.round_id == round_.id)
+        .where(round_pillars.c.round_id == bindparam("round_id"))
         .order_by(Pillar.position, Pillar.id)
     )
-    return [(pillar, count) for pillar, count in rows]

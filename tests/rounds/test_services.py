@@ -525,3 +525,6 @@ def test_pillars_with_counts_count_only_visible_proposals(
     create_proposal(round=other_round, pillar=first)
 
     assert pillars_with_counts(round_) == [(first, 3), (second, 2), (empty, 0)]
+    # The statement is built once: each round is given its own counts.
+    assert pillars_with_counts(other_round) == [(first, 1)]
+    assert pillars_with_counts(round_) == [(first, 3), (second, 2), (empty, 0)]
