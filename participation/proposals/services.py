@@ -348,11 +348,21 @@ def _shuffled(round_: Round | None, filters: ProposalFilters):
     One product modulo one prime keeps the ids in an arithmetic pattern, and in their own
     order when the multiplier is small (the seed itself was the multiplier: a visit in 14 then
     saw the oldest proposals first, at full scale)."""
-    draw = random.Random(filters.seed)
-    key = cast(Proposal.id, BigInteger)
-    for prime in SHUFFLE_PRIMES:
-        key = (key * draw.randrange(1, prime)) % prime
+    key = _shuffle_key(_multipliers(filters.seed))
     return _selected(select(Proposal.id, key.label("shuffle")), round_, filters)
+
+
+def _multipliers(seed: int) -> list[int]:
+    draw = random.Random(seed)
+    return [draw.randrange(1, prime) for prime in SHUFFLE_PRIMES]
+
+
+def _shuffle_key(multipliers):
+    """A proposal's key in the random order of ``multipliers`` (numbers, or bound parameters)."""
+    key = cast(Proposal.id, BigInteger)
+    for prime, multiplier in zip(SHUFFLE_PRIMES, multipliers, strict=True):
+        key = (key * multiplier) % prime
+    return key
 
 
 def _rows_in_order(shuffled, load=selectinload):
@@ -363,6 +373,25 @@ def _rows_in_order(shuffled, load=selectinload):
         .options(*_related(load))
         .order_by(shuffled.c.shuffle, shuffled.c.id)
     )
+
+
+@functools.lru_cache(maxsize=32)  # 32 shapes: five filters on or off
+def _prepared_shuffle(narrowed: tuple[str, ...]) -> tuple:
+    """A page of the random order and its bounded count (``ShuffledPagination``'s queries),
+    narrowed on the ``narrowed`` columns, the multipliers bound too: built once for each
+    shape."""
+    names = [f"multiplier_{n}" for n in range(len(SHUFFLE_PRIMES))]
+    key = _shuffle_key([bindparam(name, type_=BigInteger) for name in names])
+    shuffled = select(Proposal.id, key.label("shuffle")).where(Proposal.is_visible)
+    for name in narrowed:
+        shuffled = shuffled.where(_FILTERED[name] == bindparam(name))
+    page = (
+        shuffled.order_by(shuffled.selected_columns.shuffle, shuffled.selected_columns.id)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+        .subquery("shuffled")
+    )
+    return _rows_in_order(page, lazyload), counted_up_to(shuffled), names
 
 
 class ShuffledPagination(BoundedPagination):
@@ -397,10 +426,18 @@ def browse_page(
     its pillars and ``places`` (the neighbourhoods of the list's filter). One not in hand (a
     pillar since taken out of the round) is read when first shown, once. Reading them after the
     page, by primary key, had cost three queries."""
-    if filters.sort == "random":
-        found = bounded_page(_shuffled(round_, filters), page, per_page, ShuffledPagination)
-    elif french.parse(filters.search):
-        found = bounded_page(browse_query(round_, filters, load=lazyload), page, per_page)
+    if french.parse(filters.search):
+        if filters.sort == "random":
+            found = bounded_page(_shuffled(round_, filters), page, per_page, ShuffledPagination)
+        else:
+            found = bounded_page(browse_query(round_, filters, load=lazyload), page, per_page)
+    elif filters.sort == "random":
+        params = _narrowing(round_, filters)
+        query, counting, names = _prepared_shuffle(tuple(params))
+        params.update(zip(names, _multipliers(filters.seed), strict=True))
+        found = bounded_page(
+            query, page, per_page, PreparedBoundedPagination, counting=counting, params=params
+        )
     else:
         params = _narrowing(round_, filters)
         query, counting = _prepared_browse(tuple(params), filters.sort)

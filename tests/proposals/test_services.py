@@ -174,12 +174,12 @@ def test_a_lists_page_is_read_by_statements_built_once_for_its_filters(
     """``browse_page`` without a search reads the page and its count by statements built once
     for each set of filters and order, the filters' values bound: each round and each
     neighbourhood is given its own proposals, as ``browse_query`` selects them."""
-    from participation.proposals.services import _prepared_browse
+    from participation.proposals.services import _prepared_browse, _prepared_shuffle
 
     other_round = create_round(pillars=list(open_round.pillars))
     here, there = create_neighbourhood(), create_neighbourhood()
     for round_ in (open_round, other_round):
-        for n, place in enumerate((here, there, None, here)):
+        for n, place in enumerate((here, there, None, here, there, None, here, None)):
             create_proposal(
                 round=round_,
                 neighbourhood=place,
@@ -191,8 +191,15 @@ def test_a_lists_page_is_read_by_statements_built_once_for_its_filters(
         return [p.id for p in db.session.scalars(browse_query(round_, filters)).unique()]
 
     _prepared_browse.cache_clear()
-    shapes = set()
-    for sort in ("supports", "newest", "comments"):
+    _prepared_shuffle.cache_clear()
+    shapes, orders = set(), set()
+    for sort, seed in (
+        ("supports", 1),
+        ("newest", 1),
+        ("comments", 1),
+        ("random", 7),
+        ("random", 8),
+    ):
         for round_ in (open_round, other_round):
             for narrowed in (
                 {},
@@ -201,13 +208,18 @@ def test_a_lists_page_is_read_by_statements_built_once_for_its_filters(
                 {"origin": "workshop"},
                 {"neighbourhood_id": here.id, "origin": "online"},
             ):
-                filters = ProposalFilters(sort=sort, **narrowed)
+                filters = ProposalFilters(sort=sort, seed=seed, **narrowed)
                 page = browse_page(round_, filters, 1, 20)
                 assert [p.id for p in page.items] == expected(round_, filters)
                 assert page.total == len(page.items) > 0
                 assert all(p.round_id == round_.id for p in page.items)
                 shapes.add((sort, tuple(sorted(narrowed))))
-    assert _prepared_browse.cache_info().misses == len(shapes) == 12
+                if sort == "random" and not narrowed:
+                    orders.add(tuple(p.id for p in page.items))
+    assert _prepared_browse.cache_info().misses == len(shapes) - 4 == 12
+    # The random order: one statement per shape, whatever the seed, which is bound.
+    assert _prepared_shuffle.cache_info().misses == 4
+    assert len(orders) == 4  # two rounds, two seeds (eight proposals: 40,320 orders)
 
 
 @pytest.mark.parametrize("seed", [1, 42, 999_983])
