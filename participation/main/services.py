@@ -59,15 +59,17 @@ def _counts() -> tuple[int, int, int]:
 
 def latest_kept() -> list[Proposal]:
     """The last public proposals the city retained: one query."""
-    return list(
-        db.session.scalars(
-            select(Proposal)
-            .options(joinedload(Proposal.round), joinedload(Proposal.pillar))
-            .where(Proposal.is_visible, Proposal.status.in_(KEPT_STATUSES))
-            .order_by(Proposal.id.desc())
-            .limit(LATEST_KEPT)
-        )
-    )
+    return list(db.session.scalars(_LATEST_KEPT))
+
+
+# The home page's: built once.
+_LATEST_KEPT = (
+    select(Proposal)
+    .options(joinedload(Proposal.round), joinedload(Proposal.pillar))
+    .where(Proposal.is_visible, Proposal.status.in_(KEPT_STATUSES))
+    .order_by(Proposal.id.desc())
+    .limit(LATEST_KEPT)
+)
 
 
 # The pillars drawn in static/img/pillars/ (one SVG per pillar of the 2018 brochure); a pillar

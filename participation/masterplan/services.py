@@ -126,8 +126,11 @@ def pillar_counts(filters: MasterplanFilters) -> list[tuple[Pillar, dict[Masterp
         counts.setdefault(pillar_id, {s: 0 for s in MasterplanStatus})[MasterplanStatus(status)] = (
             count
         )
-    pillars = db.session.scalars(select(Pillar).order_by(Pillar.position, Pillar.id))
+    pillars = db.session.scalars(_PILLARS)
     return [(p, counts.get(p.id, {s: 0 for s in MasterplanStatus})) for p in pillars]
+
+
+_PILLARS = select(Pillar).order_by(Pillar.position, Pillar.id)
 
 
 def carriers() -> list[Carrier]:

@@ -431,21 +431,25 @@ def browse_page(
             found = bounded_page(_shuffled(round_, filters), page, per_page, ShuffledPagination)
         else:
             found = bounded_page(browse_query(round_, filters, load=lazyload), page, per_page)
-    elif filters.sort == "random":
-        params = _narrowing(round_, filters)
-        query, counting, names = _prepared_shuffle(tuple(params))
-        params.update(zip(names, _multipliers(filters.seed), strict=True))
-        found = bounded_page(
-            query, page, per_page, PreparedBoundedPagination, counting=counting, params=params
-        )
     else:
-        params = _narrowing(round_, filters)
-        query, counting = _prepared_browse(tuple(params), filters.sort)
-        found = bounded_page(
-            query, page, per_page, PreparedBoundedPagination, counting=counting, params=params
-        )
+        found = _prepared_page(round_, filters, page, per_page)
     _give_relations(found.items, [round_], round_.pillars, places)
     return found
+
+
+def _prepared_page(
+    round_: Round | None, filters: ProposalFilters, page: int, per_page: int
+) -> BoundedPagination:
+    """``browse_page`` without a search: by statements built once for the filters' shape."""
+    params = _narrowing(round_, filters)
+    if filters.sort == "random":
+        query, counting, names = _prepared_shuffle(tuple(params))
+        params.update(zip(names, _multipliers(filters.seed), strict=True))
+    else:
+        query, counting = _prepared_browse(tuple(params), filters.sort)
+    return bounded_page(
+        query, page, per_page, PreparedBoundedPagination, counting=counting, params=params
+    )
 
 
 def pillar_page(pillar: Pillar, page: int, per_page: int) -> BoundedPagination:
@@ -454,10 +458,8 @@ def pillar_page(pillar: Pillar, page: int, per_page: int) -> BoundedPagination:
 
     Its cards' pillar is ``pillar``; their rounds and neighbourhoods are read after the page, a
     query each when a card has one."""
-    found = bounded_page(
-        browse_query(None, ProposalFilters(pillar_id=pillar.id, sort="newest"), load=lazyload),
-        page,
-        per_page,
+    found = _prepared_page(
+        None, ProposalFilters(pillar_id=pillar.id, sort="newest"), page, per_page
     )
     rounds = _with_ids(Round, {proposal.round_id for proposal in found.items})
     places = _with_ids(Neighbourhood, {proposal.neighbourhood_id for proposal in found.items})

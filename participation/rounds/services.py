@@ -401,7 +401,7 @@ def calendar_steps(round_: Round, now: datetime | None = None) -> list[CalendarS
 def home_rounds() -> tuple[list[Round], list[Round]]:
     """Rounds to show on the home page: (not yet closed, closed), newest first."""
     now = utcnow()
-    rounds = db.session.scalars(select(Round).order_by(Round.collect_starts_at.desc())).all()
+    rounds = db.session.scalars(_NEWEST_ROUNDS).all()
     current = [r for r in rounds if r.phase_at(now) is not RoundPhase.CLOSED]
     archived = [r for r in rounds if r.phase_at(now) is RoundPhase.CLOSED]
     return current, archived
@@ -425,7 +425,8 @@ def pillars_with_counts(round_: Round) -> list[tuple[Pillar, int]]:
     ]
 
 
-# Asked by a round's pages: built once.
+# Asked by the home page and a round's pages: built once.
+_NEWEST_ROUNDS = select(Round).order_by(Round.collect_starts_at.desc())
 _ROUND = select(Round).where(Round.slug == bindparam("slug"))
 
 
