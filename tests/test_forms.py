@@ -127,8 +127,8 @@ def test_a_name_shows_a_letter(app, name, valid):
 
 
 def test_wtforms_own_messages_are_in_the_pages_language_read_once_per_language(app):
-    """A message of WTForms itself (a number that is not one) in the reader's language, in a
-    form and in a sub-form; each language's catalogue is read once, not on every request."""
+    """A message of WTForms itself (a number that is not one) in the reader's language; each
+    language's catalogue is read once, not on every request."""
     from participation.forms import _wtforms_translations
 
     _wtforms_translations.cache_clear()

@@ -164,12 +164,16 @@ def test_a_threads_verdicts_are_the_rulebooks_asked_comment_by_comment(
     top = create_comment(proposal, author=author, body="Récent")
     create_comment(proposal, author=author, body="Ancien", minutes_ago=120)
     create_comment(proposal, author=other, body="Réponse", parent=top)
+    # Written before the account was blocked, or its address unconfirmed: a blocked author may
+    # still delete theirs but no longer edit it.
+    create_comment(proposal, author=blocked, body="Avant le blocage", minutes_ago=2)
+    create_comment(proposal, author=unconfirmed, body="Sans adresse confirmée", minutes_ago=1)
     seen = set()
     with app.test_request_context("/"):
         for viewer in (None, author, other, blocked, unconfirmed, moderator):
             thread = comment_thread(proposal, 1, viewer)
             shown = [c for t in thread.comments for c in [t, *thread.replies(t)]]
-            assert len(shown) == 3
+            assert len(shown) == 5
             for comment in shown:
                 actions = thread.actions(comment)
                 expected = (

@@ -15,6 +15,9 @@ def test_pillar_page_lists_its_visible_proposals(
     assert "Des navettes gratuites" in page
     assert "Des jardins partagés" not in page
     assert "Une idée cachée" not in page and "Une idée en attente" not in page
+    # The list's statement is built once: the other pillar's page is given its own proposals.
+    page = client.get(f"/pillars/{other.slug}").text
+    assert "Des jardins partagés" in page and "Des navettes gratuites" not in page
 
 
 def test_pillar_page_query_count_does_not_grow(
