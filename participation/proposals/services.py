@@ -382,9 +382,7 @@ def _prepared_shuffle(narrowed: tuple[str, ...]) -> tuple:
     shape."""
     names = [f"multiplier_{n}" for n in range(len(SHUFFLE_PRIMES))]
     key = _shuffle_key([bindparam(name, type_=BigInteger) for name in names])
-    shuffled = select(Proposal.id, key.label("shuffle")).where(Proposal.is_visible)
-    for name in narrowed:
-        shuffled = shuffled.where(_FILTERED[name] == bindparam(name))
+    shuffled = _visible(select(Proposal.id, key.label("shuffle")), _bound(narrowed))
     page = (
         shuffled.order_by(shuffled.selected_columns.shuffle, shuffled.selected_columns.id)
         .limit(bindparam("limit"))
@@ -542,11 +540,23 @@ def _narrowing(round_: Round | None, filters: ProposalFilters) -> dict:
     return {name: value for name, value in values.items() if value is not None}
 
 
+def _visible(query, narrowing: dict):
+    """``query`` narrowed to the visible proposals whose columns hold ``narrowing``'s values
+    (``_FILTERED``), numbers or bound parameters."""
+    query = query.where(Proposal.is_visible)
+    for name, value in narrowing.items():
+        query = query.where(_FILTERED[name] == value)
+    return query
+
+
+def _bound(names: tuple[str, ...]) -> dict:
+    """A narrowing by bound parameters named as the columns, for a statement built once."""
+    return {name: bindparam(name) for name in names}
+
+
 def _selected(query, round_: Round | None, filters: ProposalFilters):
     """``query`` narrowed to the visible proposals ``filters`` select."""
-    query = query.where(Proposal.is_visible)
-    for name, value in _narrowing(round_, filters).items():
-        query = query.where(_FILTERED[name] == value)
+    query = _visible(query, _narrowing(round_, filters))
     wanted = french.parse(filters.search)
     if wanted:
         query = where_matching(query, Proposal, wanted)
@@ -557,9 +567,7 @@ def _selected(query, round_: Round | None, filters: ProposalFilters):
 def _prepared_browse(narrowed: tuple[str, ...], sort: str) -> tuple:
     """A list's page and its bounded count, narrowed on the ``narrowed`` columns (bound
     parameters of the same names) and in the order ``sort``: built once for each shape."""
-    query = select(Proposal).where(Proposal.is_visible)
-    for name in narrowed:
-        query = query.where(_FILTERED[name] == bindparam(name))
+    query = _visible(select(Proposal), _bound(narrowed))
     page = _ordered(query.options(*_related(lazyload)), sort)
     return page.limit(bindparam("limit")).offset(bindparam("offset")), counted_up_to(query)
 
