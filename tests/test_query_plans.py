@@ -85,3 +85,23 @@ def test_the_reports_queue_reads_its_first_page_and_what_was_hidden_from_indexes
     for index in ("ix_proposals_hidden_by_reports", "ix_comments_hidden_by_reports"):
         assert index in counts, counts
     assert "Seq Scan on comments" not in counts and "Seq Scan on proposals" not in counts, counts
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_a_page_of_the_random_order_reads_its_two_parts_from_their_index(
+    planner, create_proposal, descending
+):
+    """Each part of the random order is read from the index of the keys, up or down, only as
+    far as the page reaches (a limit over each): what is sorted is the page's few ids."""
+    from participation.proposals.services import ProposalFilters, _start, browse_page
+
+    seed = next(seed for seed in range(1, 100) if _start(seed)[1] == descending)
+    round_ = create_proposal().round
+    plans = planner(
+        lambda: browse_page(round_, ProposalFilters(sort="random", seed=seed), 3, 20)
+    )
+    page = only(plans, "FROM proposals", "shuffle_key")
+    assert page.count("ix_proposals_visible_shuffle") == 2, page
+    assert page.count("Limit") >= 3 and "Seq Scan" not in page, page
+    if descending:
+        assert page.count("Index Only Scan Backward") == 2, page

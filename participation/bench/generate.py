@@ -21,6 +21,7 @@ from typing import NamedTuple
 import pyotp
 from sqlalchemy import Connection, Table, func, insert, select, text
 
+from ..models.proposal import SHUFFLE_KEYS
 from ..proposals.state import Allows, allows
 from . import french
 
@@ -131,6 +132,7 @@ PROPOSAL_COLUMNS = (
     "support_count",
     "paper_support_count",
     "comment_count",
+    "shuffle_key",
     "is_sample",
     "created_at",
     "updated_at",
@@ -318,6 +320,9 @@ class Generator:
         self.db = db
         self.plan = plan
         self.rng = rng
+        # The random order's keys, drawn apart: the rest of the data stays as it was before
+        # proposals had them.
+        self.shuffle_keys = random.Random(rng.getstate()[1][0])
         self.now = utcnow()
         self.writer = Writer(db.session.connection())
         self.pillars = list(db.session.scalars(select(Pillar).order_by(Pillar.position)))
@@ -553,6 +558,7 @@ class Generator:
             support_count=0,
             paper_support_count=0,
             comment_count=0,
+            shuffle_key=self.shuffle_keys.randrange(SHUFFLE_KEYS),
             # Generated rows stand for real content.
             is_sample=False,
             created_at=created_at,

@@ -25,6 +25,7 @@ from .masterplan import (
 from .neighbourhood import Neighbourhood
 from .pillar import Pillar
 from .proposal import (
+    SHUFFLE_KEYS,
     EventKind,
     Origin,
     Proposal,
@@ -72,6 +73,7 @@ __all__ = [
     "Comment",
     "Origin",
     "Proposal",
+    "SHUFFLE_KEYS",
     "ProposalEvent",
     "ProposalStatus",
     "Report",

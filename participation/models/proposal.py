@@ -1,4 +1,5 @@
 import enum
+import random
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from .base import utcnow
 from .types import enum_column_type
+
+# The keys the random order draws from (``proposals.services``): below 2**31, an INTEGER on both
+# databases.
+SHUFFLE_KEYS = 2**31 - 1
+
+
+def draw_shuffle_key() -> int:
+    return random.randrange(SHUFFLE_KEYS)
+
 
 if TYPE_CHECKING:
     from .deliberation import Deliberation
@@ -145,6 +155,9 @@ class Proposal(db.Model):
     support_count: Mapped[int] = mapped_column(default=0)
     paper_support_count: Mapped[int] = mapped_column(default=0)
     comment_count: Mapped[int] = mapped_column(default=0)
+    # Drawn once, at random: the proposal's place in the random order, which each visit starts
+    # at a point of its own (``proposals.services``).
+    shuffle_key: Mapped[int] = mapped_column(default=draw_shuffle_key)
     is_sample: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -9,7 +9,7 @@ import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import BigInteger, Index, bindparam, cast, func, literal, select
+from sqlalchemy import Index, Integer, bindparam, func, literal, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload, lazyload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -19,6 +19,7 @@ from ..errors import ParticipationError
 from ..extensions import db
 from ..following.services import start_following
 from ..models import (
+    SHUFFLE_KEYS,
     Action,
     Deliberation,
     EventKind,
@@ -284,6 +285,10 @@ for _name, _keys in (
         (Proposal.round_id, Proposal.published_at.desc(), Proposal.id.desc()),
     ),
     (
+        "ix_proposals_visible_shuffle",
+        (Proposal.round_id, Proposal.shuffle_key, Proposal.id),
+    ),
+    (
         "ix_proposals_visible_comments",
         (Proposal.round_id, Proposal.comment_count.desc(), Proposal.id.desc()),
     ),
@@ -316,7 +321,9 @@ def browse_query(round_: Round | None, filters: ProposalFilters, load=selectinlo
     """The visible proposals the filters select, in their order. By default the page of rows
     first (read from an index), then their few related rows, a query each (``load``)."""
     if filters.sort == "random":
-        return _rows_in_order(_shuffled(round_, filters).subquery("shuffled"), load)
+        start, descending = _start(filters.seed)
+        ids = _selected(select(Proposal.id), round_, filters)
+        return _rows_in_order(_shuffled(ids, start, descending), descending, load)
     query = _selected(select(Proposal), round_, filters).options(*_related(load))
     return _ordered(query, filters.sort)
 
@@ -335,79 +342,91 @@ def _related(load=selectinload) -> tuple:
     return (load(Proposal.pillar), load(Proposal.neighbourhood), load(Proposal.round))
 
 
-# The random order: the same seed gives the same order on every page; a new visit gets a new
-# seed. Each selected proposal's key is computed from its id, read from an index alone; the
-# page's rows are then fetched by primary key.
-# Primes below 2**31: a key times a multiplier below them fits in 64 bits on both databases.
-SHUFFLE_PRIMES = (2147483629, 2147483587, 2147483579)
+# The random order. Each proposal draws a key once, at random (``Proposal.shuffle_key``); a
+# visit's seed draws a starting key and a direction. The list runs from the first key at the
+# start to the end of the keys, then wraps round to the other end: every proposal is as likely
+# to come first, the same seed gives the same order on every page, a new visit gets a new seed.
+# Each of the two parts is read from an index in its order, only as far as the page reaches:
+# computing a key per visit from each id instead read every proposal of the round, and sorted
+# them (6 ms of SQL at full scale, and more as the round grows).
+SHUFFLED_PARTS = 2
 
 
-def _shuffled(round_: Round | None, filters: ProposalFilters):
-    """The ids the filters select, with their key in the order of ``filters.seed``: the id
-    multiplied and reduced modulo three primes in turn, by multipliers drawn from the seed.
-    One product modulo one prime keeps the ids in an arithmetic pattern, and in their own
-    order when the multiplier is small (the seed itself was the multiplier: a visit in 14 then
-    saw the oldest proposals first, at full scale)."""
-    key = _shuffle_key(_multipliers(filters.seed))
-    return _selected(select(Proposal.id, key.label("shuffle")), round_, filters)
-
-
-def _multipliers(seed: int) -> list[int]:
+def _start(seed: int) -> tuple[int, bool]:
+    """The key a visit's random order starts at, and whether it runs down the keys."""
     draw = random.Random(seed)
-    return [draw.randrange(1, prime) for prime in SHUFFLE_PRIMES]
+    return draw.randrange(SHUFFLE_KEYS), draw.random() < 0.5
 
 
-def _shuffle_key(multipliers):
-    """A proposal's key in the random order of ``multipliers`` (numbers, or bound parameters)."""
-    key = cast(Proposal.id, BigInteger)
-    for prime, multiplier in zip(SHUFFLE_PRIMES, multipliers, strict=True):
-        key = (key * multiplier) % prime
-    return key
+def _shuffled(query, start, descending: bool, reach=None):
+    """The ids ``query`` (a select of ``Proposal.id``) selects, with their part of the order
+    from ``start`` (a number or a bound parameter) and their key: each part read in its order,
+    up to ``reach`` ids when given (a number or an expression of bound parameters)."""
+    key = Proposal.shuffle_key
+    if descending:
+        order, parts = (key.desc(), Proposal.id.desc()), (key <= start, key > start)
+    else:
+        order, parts = (key, Proposal.id), (key >= start, key < start)
+    selects = []
+    for number, condition in enumerate(parts):
+        part = query.add_columns(literal(number).label("part"), key.label("shuffle"))
+        part = part.where(condition).order_by(*order)
+        if reach is not None:
+            part = part.limit(reach)
+        selects.append(select(part.subquery()))
+    return union_all(*selects).subquery("shuffled")
 
 
-def _rows_in_order(shuffled, load=selectinload):
+def _in_order(shuffled, descending: bool) -> tuple:
+    columns = (shuffled.c.shuffle, shuffled.c.id)
+    if descending:
+        columns = tuple(column.desc() for column in columns)
+    return (shuffled.c.part, *columns)
+
+
+def _rows_in_order(shuffled, descending: bool, load=selectinload):
     """The proposals of the ``shuffled`` ids (a subquery), in their order."""
     return (
         select(Proposal)
         .join(shuffled, Proposal.id == shuffled.c.id)
         .options(*_related(load))
-        .order_by(shuffled.c.shuffle, shuffled.c.id)
+        .order_by(*_in_order(shuffled, descending))
     )
 
 
-@functools.lru_cache(maxsize=32)  # 32 shapes: five filters on or off
-def _prepared_shuffle(narrowed: tuple[str, ...]) -> tuple:
-    """A page of the random order and its bounded count (``ShuffledPagination``'s queries),
-    narrowed on the ``narrowed`` columns, the multipliers bound too: built once for each
-    shape."""
-    names = [f"multiplier_{n}" for n in range(len(SHUFFLE_PRIMES))]
-    key = _shuffle_key([bindparam(name, type_=BigInteger) for name in names])
-    shuffled = _visible(select(Proposal.id, key.label("shuffle")), _bound(narrowed))
+def _shuffled_page(query, start, descending: bool, limit, offset):
+    """The proposals of a page of the random order of ``query``'s ids (``_shuffled``): its
+    ids picked first, the page's rows then read by primary key."""
+    shuffled = _shuffled(query, start, descending, reach=limit + offset)
     page = (
-        shuffled.order_by(shuffled.selected_columns.shuffle, shuffled.selected_columns.id)
-        .limit(bindparam("limit"))
-        .offset(bindparam("offset"))
-        .subquery("shuffled")
+        select(shuffled)
+        .order_by(*_in_order(shuffled, descending))
+        .limit(limit)
+        .offset(offset)
+        .subquery("page")
     )
-    return _rows_in_order(page, lazyload), counted_up_to(shuffled), names
+    return _rows_in_order(page, descending, lazyload)
+
+
+@functools.lru_cache(maxsize=64)  # 64 shapes: five filters on or off, two directions
+def _prepared_shuffle(narrowed: tuple[str, ...], descending: bool) -> tuple:
+    """A page of the random order and its bounded count, narrowed on the ``narrowed`` columns,
+    the start bound too: built once for each shape."""
+    query = _visible(select(Proposal.id), _bound(narrowed))
+    limit, offset = bindparam("limit", type_=Integer), bindparam("offset", type_=Integer)
+    page = _shuffled_page(query, bindparam("start", type_=Integer), descending, limit, offset)
+    return page, counted_up_to(query)
 
 
 class ShuffledPagination(BoundedPagination):
-    """A page of the random order: its ids are picked first, the lowest keys among the selected
-    ones (one pass over an index, keeping the page's few), then their rows; the count reads the
-    ids alone, up to the limit (``BoundedPagination``). Paginating the rows in order instead
-    sorted every selected id before joining (at full scale 6 ms of SQL instead of 2.5, and a
-    parallel plan under load)."""
+    """A page of the random order of the ids ``select`` selects, from the visit's ``seed``
+    (``_shuffled_page``); the count reads the ids alone, up to the limit."""
 
     def _query_items(self) -> list[Proposal]:
-        shuffled = self._query_args["select"]
-        page = (
-            shuffled.order_by(shuffled.selected_columns.shuffle, shuffled.selected_columns.id)
-            .limit(self.per_page)
-            .offset(self._query_offset)
-            .subquery("shuffled")
-        )
-        return list(self._query_args["session"].scalars(_rows_in_order(page, lazyload)))
+        args = self._query_args
+        start, descending = _start(args["seed"])
+        page = _shuffled_page(args["select"], start, descending, self.per_page, self._query_offset)
+        return list(args["session"].scalars(page))
 
 
 def browse_page(
@@ -426,7 +445,8 @@ def browse_page(
     page, by primary key, had cost three queries."""
     if french.parse(filters.search):
         if filters.sort == "random":
-            found = bounded_page(_shuffled(round_, filters), page, per_page, ShuffledPagination)
+            ids = _selected(select(Proposal.id), round_, filters)
+            found = bounded_page(ids, page, per_page, ShuffledPagination, seed=filters.seed)
         else:
             found = bounded_page(browse_query(round_, filters, load=lazyload), page, per_page)
     else:
@@ -441,8 +461,9 @@ def _prepared_page(
     """``browse_page`` without a search: by statements built once for the filters' shape."""
     params = _narrowing(round_, filters)
     if filters.sort == "random":
-        query, counting, names = _prepared_shuffle(tuple(params))
-        params.update(zip(names, _multipliers(filters.seed), strict=True))
+        start, descending = _start(filters.seed)
+        query, counting = _prepared_shuffle(tuple(params), descending)
+        params["start"] = start
     else:
         query, counting = _prepared_browse(tuple(params), filters.sort)
     return bounded_page(

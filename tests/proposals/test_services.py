@@ -1,3 +1,4 @@
+import random
 from datetime import timedelta
 
 import pytest
@@ -174,7 +175,7 @@ def test_a_lists_page_is_read_by_statements_built_once_for_its_filters(
     """``browse_page`` without a search reads the page and its count by statements built once
     for each set of filters and order, the filters' values bound: each round and each
     neighbourhood is given its own proposals, as ``browse_query`` selects them."""
-    from participation.proposals.services import _prepared_browse, _prepared_shuffle
+    from participation.proposals.services import _prepared_browse, _prepared_shuffle, _start
 
     other_round = create_round(pillars=list(open_round.pillars))
     here, there = create_neighbourhood(), create_neighbourhood()
@@ -217,8 +218,10 @@ def test_a_lists_page_is_read_by_statements_built_once_for_its_filters(
                 if sort == "random" and not narrowed:
                     orders.add(tuple(p.id for p in page.items))
     assert _prepared_browse.cache_info().misses == len(shapes) - 4 == 12
-    # The random order: one statement per shape, whatever the seed, which is bound.
-    assert _prepared_shuffle.cache_info().misses == 4
+    # The random order: one statement per shape and direction, whatever the start, which is
+    # bound (seeds 7 and 8 run in both directions).
+    assert {_start(7)[1], _start(8)[1]} == {True, False}
+    assert _prepared_shuffle.cache_info().misses == 4 * 2
     assert len(orders) == 4  # two rounds, two seeds (eight proposals: 40,320 orders)
 
 
@@ -274,26 +277,47 @@ def test_a_pages_cards_read_their_relations_from_those_in_hand(
     assert counter.count == read + 1, counter.statements[read:]
 
 
-def test_each_seed_shuffles_the_list(open_round, create_proposal):
-    by_id = sorted(create_proposal(round=open_round).id for _ in range(20))
+def test_each_seed_starts_the_random_order_at_a_key_of_its_own(open_round, create_proposal):
+    """The random order runs through the proposals' keys from the seed's start, up or down, and
+    wraps round: with keys evenly spaced, every proposal comes first for some seed, in either
+    direction, and the order is never the proposals' own."""
+    from participation.models import SHUFFLE_KEYS
+    from participation.proposals.services import _start
 
-    def longest_ascending_run(order: list[int]) -> int:
-        longest = run = 1
-        for before, after in zip(order, order[1:], strict=False):
-            run = run + 1 if after > before else 1
-            longest = max(longest, run)
-        return longest
+    spacing = SHUFFLE_KEYS // 20
+    places = random.Random(5).sample(range(20), 20)
+    keyed = {create_proposal(round=open_round, shuffle_key=n * spacing).id: n for n in places}
+    create_proposal(round=open_round, status="submitted", shuffle_key=3)  # not shown
+    by_key = sorted(keyed, key=keyed.get)
+    assert by_key != sorted(by_key)
 
-    orders = set()
-    for seed in [*range(1, 41), 500, 77_777, 999_999]:
-        filters = ProposalFilters(sort="random", seed=seed)
-        order = [p.id for p in db.session.scalars(browse_query(open_round, filters))]
-        assert sorted(order) == by_id
-        # A shuffle of 20 rarely holds an ascending run of more than 8; a multiplier too small
-        # to wrap around the prime kept all 20 in their order.
-        assert longest_ascending_run(order) <= 10, (seed, order)
-        orders.add(tuple(order))
-    assert len(orders) == 43
+    firsts, directions = set(), set()
+    for seed in range(1, 301):
+        start, descending = _start(seed)
+        order = [
+            p.id
+            for p in db.session.scalars(
+                browse_query(open_round, ProposalFilters(sort="random", seed=seed))
+            )
+        ]
+        # The first key at the start or past it, in the order's direction, then the others.
+        if descending:
+            first = max((n for n in range(20) if n * spacing <= start), default=19)
+            expected = [by_key[(first - i) % 20] for i in range(20)]
+        else:
+            first = min((n for n in range(20) if n * spacing >= start), default=0)
+            expected = [by_key[(first + i) % 20] for i in range(20)]
+        assert order == expected, seed
+        firsts.add((order[0], descending))
+        directions.add(descending)
+    assert directions == {True, False}
+    assert len(firsts) == 40  # each proposal first, up and down
+
+
+def test_a_new_proposal_draws_its_key_at_random(open_round, create_proposal):
+    keys = {create_proposal(round=open_round).shuffle_key for _ in range(10)}
+    assert len(keys) == 10
+    assert all(0 <= key < 2**31 - 1 for key in keys)
 
 
 def test_published_at_orders_newest(open_round, create_proposal):
