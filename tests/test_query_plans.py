@@ -105,3 +105,24 @@ def test_a_page_of_the_random_order_reads_its_two_parts_from_their_index(
     assert page.count("Limit") >= 3 and "Seq Scan" not in page, page
     if descending:
         assert page.count("Index Only Scan Backward") == 2, page
+
+
+@pytest.mark.parametrize(
+    ("sort", "index"),
+    [
+        ("supports", "ix_proposals_visible_supports"),
+        ("newest", "ix_proposals_visible_newest"),
+        ("comments", "ix_proposals_visible_comments"),
+    ],
+)
+def test_a_deep_page_of_a_list_picks_its_ids_from_the_orders_index_alone(
+    planner, create_proposal, sort, index
+):
+    """The ids a page passes over are read from the order's index alone, not from their rows;
+    the page's rows are then read by primary key."""
+    from participation.proposals.services import ProposalFilters, browse_page
+
+    round_ = create_proposal().round
+    plans = planner(lambda: browse_page(round_, ProposalFilters(sort=sort), 50, 20))
+    page = only(plans, "FROM proposals", "OFFSET")
+    assert f"Index Only Scan using {index}" in page and "Sort" not in page, page

@@ -1,4 +1,5 @@
-"""the random order: a key each proposal draws once, read from a partial index in its order
+"""the random order: a key each proposal draws once, read from a partial index in its order;
+the most supported order's index holds the sum's terms (PostgreSQL reads a page's ids from it alone)
 
 Revision ID: 7e2c9a4f1b58
 Revises: b4d9e2f7a1c3
@@ -37,8 +38,18 @@ def upgrade():
     if dialect != "sqlite":
         op.alter_column('proposals', 'shuffle_key', existing_type=sa.Integer(), nullable=False)
     op.create_index('ix_proposals_visible_shuffle', 'proposals', ['round_id', 'shuffle_key', 'id'], unique=False, postgresql_where=sa.text(VISIBLE), sqlite_where=sa.text(VISIBLE))
+    if dialect == "postgresql":
+        _supports_index(include=['support_count', 'paper_support_count'])
+
+
+def _supports_index(include):
+    """``ix_proposals_visible_supports`` again, with ``include`` (PostgreSQL's INCLUDE)."""
+    op.drop_index('ix_proposals_visible_supports', table_name='proposals')
+    op.create_index('ix_proposals_visible_supports', 'proposals', ['round_id', sa.literal_column('(support_count + paper_support_count) DESC'), sa.literal_column('id DESC')], unique=False, postgresql_where=sa.text(VISIBLE), postgresql_include=include)
 
 
 def downgrade():
+    if op.get_bind().dialect.name == "postgresql":
+        _supports_index(include=[])
     op.drop_index('ix_proposals_visible_shuffle', table_name='proposals', postgresql_where=sa.text(VISIBLE), sqlite_where=sa.text(VISIBLE))
     op.drop_column('proposals', 'shuffle_key')

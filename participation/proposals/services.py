@@ -274,6 +274,7 @@ SORTS = ("supports", "newest", "comments", "random")
 # A round's list reads its first page straight from one of these (one per stored sort key)
 # instead of sorting every visible proposal of the round: partial indexes on what the public sees.
 TOTAL_SUPPORTS = Proposal.support_count + Proposal.paper_support_count
+_INCLUDED = {"ix_proposals_visible_supports": ("support_count", "paper_support_count")}
 # A pillar's page and a round's counts per pillar read theirs the same way.
 for _name, _keys in (
     (
@@ -303,6 +304,9 @@ for _name, _keys in (
         *_keys,
         postgresql_where=Proposal.is_visible.expression,
         sqlite_where=Proposal.is_visible.expression,
+        # PostgreSQL reads a page's ids from an index alone only when it holds every column
+        # the query names: the sum's terms too, not only the sum (``_prepared_browse``).
+        postgresql_include=_INCLUDED.get(_name, ()),
     )
 
 
@@ -328,14 +332,16 @@ def browse_query(round_: Round | None, filters: ProposalFilters, load=selectinlo
     return _ordered(query, filters.sort)
 
 
+# Each order's key, read downwards, then the id.
+SORT_KEYS = {
+    "supports": TOTAL_SUPPORTS,
+    "newest": Proposal.published_at,
+    "comments": Proposal.comment_count,
+}
+
+
 def _ordered(query, sort: str):
-    if sort == "newest":
-        return query.order_by(Proposal.published_at.desc(), Proposal.id.desc())
-    if sort == "comments":
-        return query.order_by(Proposal.comment_count.desc(), Proposal.id.desc())
-    return query.order_by(
-        (Proposal.support_count + Proposal.paper_support_count).desc(), Proposal.id.desc()
-    )
+    return query.order_by(SORT_KEYS.get(sort, TOTAL_SUPPORTS).desc(), Proposal.id.desc())
 
 
 def _related(load=selectinload) -> tuple:
@@ -344,12 +350,13 @@ def _related(load=selectinload) -> tuple:
 
 # The random order. Each proposal draws a key once, at random (``Proposal.shuffle_key``); a
 # visit's seed draws a starting key and a direction. The list runs from the first key at the
-# start to the end of the keys, then wraps round to the other end: every proposal is as likely
-# to come first, the same seed gives the same order on every page, a new visit gets a new seed.
+# start to the end of the keys, then wraps round to the other end: the same seed gives the same
+# order on every page, a new visit gets a new seed. A proposal comes first for the starts
+# between its key and its neighbour's: the keys being drawn at random, each proposal is as
+# likely to come first; drawn, their gaps differ (on a first page of 20, by about a fifth).
 # Each of the two parts is read from an index in its order, only as far as the page reaches:
 # computing a key per visit from each id instead read every proposal of the round, and sorted
 # them (6 ms of SQL at full scale, and more as the round grows).
-SHUFFLED_PARTS = 2
 
 
 def _start(seed: int) -> tuple[int, bool]:
@@ -587,10 +594,22 @@ def _selected(query, round_: Round | None, filters: ProposalFilters):
 @functools.lru_cache(maxsize=128)  # 96 shapes: five filters on or off, three orders
 def _prepared_browse(narrowed: tuple[str, ...], sort: str) -> tuple:
     """A list's page and its bounded count, narrowed on the ``narrowed`` columns (bound
-    parameters of the same names) and in the order ``sort``: built once for each shape."""
+    parameters of the same names) and in the order ``sort``: built once for each shape.
+
+    The page's ids are picked first, with their key, from the order's index alone; then their
+    rows, by primary key. Reading the rows in the index's order instead read every row it
+    passed: the 50th page read a thousand (3.3 ms of SQL at full scale; 0.2 now)."""
     query = _visible(select(Proposal), _bound(narrowed))
-    page = _ordered(query.options(*_related(lazyload)), sort)
-    return page.limit(bindparam("limit")).offset(bindparam("offset")), counted_up_to(query)
+    key = SORT_KEYS[sort]
+    ids = _ordered(_visible(select(Proposal.id, key.label("key")), _bound(narrowed)), sort)
+    ids = ids.limit(bindparam("limit")).offset(bindparam("offset")).subquery("page")
+    page = (
+        select(Proposal)
+        .join(ids, Proposal.id == ids.c.id)
+        .options(*_related(lazyload))
+        .order_by(ids.c.key.desc(), ids.c.id.desc())
+    )
+    return page, counted_up_to(query)
 
 
 def trail(proposal: Proposal, viewer: User | None) -> list[ProposalEvent]:
