@@ -93,13 +93,11 @@ def test_a_page_of_the_random_order_reads_its_two_parts_from_their_index(
 ):
     """Each part of the random order is read from the index of the keys, up or down, only as
     far as the page reaches (a limit over each): what is sorted is the page's few ids."""
-    from participation.proposals.services import ProposalFilters, _start, browse_page
+    from participation.proposals.services import ProposalFilters, Shuffle, browse_page
 
-    seed = next(seed for seed in range(1, 100) if _start(seed)[1] == descending)
+    seed = next(seed for seed in range(1, 100) if Shuffle.of(seed).descending == descending)
     round_ = create_proposal().round
-    plans = planner(
-        lambda: browse_page(round_, ProposalFilters(sort="random", seed=seed), 3, 20)
-    )
+    plans = planner(lambda: browse_page(round_, ProposalFilters(sort="random", seed=seed), 3, 20))
     page = only(plans, "FROM proposals", "shuffle_key")
     assert page.count("ix_proposals_visible_shuffle") == 2, page
     assert page.count("Limit") >= 3 and "Seq Scan" not in page, page

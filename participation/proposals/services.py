@@ -9,7 +9,17 @@ import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Index, Integer, bindparam, func, literal, select, union_all
+from sqlalchemy import (
+    BigInteger,
+    Index,
+    Integer,
+    bindparam,
+    cast,
+    func,
+    literal,
+    select,
+    union_all,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload, lazyload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -323,11 +333,18 @@ class ProposalFilters:
 
 def browse_query(round_: Round | None, filters: ProposalFilters, load=selectinload):
     """The visible proposals the filters select, in their order. By default the page of rows
-    first (read from an index), then their few related rows, a query each (``load``)."""
+    first (read from an index), then their few related rows, a query each (``load``). In the
+    random order, each page then mixes its own (``browse_page``)."""
     if filters.sort == "random":
-        start, descending = _start(filters.seed)
+        shuffle = Shuffle.of(filters.seed)
         ids = _selected(select(Proposal.id), round_, filters)
-        return _rows_in_order(_shuffled(ids, start, descending), descending, load)
+        shuffled = _shuffled(ids, shuffle.start, shuffle.descending)
+        return (
+            select(Proposal)
+            .join(shuffled, Proposal.id == shuffled.c.id)
+            .options(*_related(load))
+            .order_by(*_in_order(shuffled, shuffle.descending))
+        )
     query = _selected(select(Proposal), round_, filters).options(*_related(load))
     return _ordered(query, filters.sort)
 
@@ -350,19 +367,44 @@ def _related(load=selectinload) -> tuple:
 
 # The random order. Each proposal draws a key once, at random (``Proposal.shuffle_key``); a
 # visit's seed draws a starting key and a direction. The list runs from the first key at the
-# start to the end of the keys, then wraps round to the other end: the same seed gives the same
-# order on every page, a new visit gets a new seed. A proposal comes first for the starts
-# between its key and its neighbour's: the keys being drawn at random, each proposal is as
-# likely to come first; drawn, their gaps differ (on a first page of 20, by about a fifth).
+# start to the end of the keys, then wraps round to the other end; each page then mixes its
+# proposals by the seed. The same seed gives the same order on every page; a new visit gets a
+# new seed. A proposal is on the first page for the starts that fall among the keys before it
+# (after it, going down): the keys being drawn at random, every proposal is as likely to be
+# there, and to come first; drawn, their gaps differ, and so do their chances, by about a sixth
+# (without the mix, a proposal's chance to come first would be its one gap's: from nearly
+# nothing to seven times another's).
 # Each of the two parts is read from an index in its order, only as far as the page reaches:
 # computing a key per visit from each id instead read every proposal of the round, and sorted
 # them (6 ms of SQL at full scale, and more as the round grows).
+# Primes below 2**31: a number below them times a multiplier below them fits in 64 bits on both
+# databases. A page is mixed by the id multiplied and reduced modulo each in turn: by one
+# product, consecutive ids kept an arithmetic pattern (every third, then every third again),
+# and two seeds often gave a page of eight the same order.
+MIX_PRIMES = (2147483629, 2147483587, 2147483579)
 
 
-def _start(seed: int) -> tuple[int, bool]:
-    """The key a visit's random order starts at, and whether it runs down the keys."""
-    draw = random.Random(seed)
-    return draw.randrange(SHUFFLE_KEYS), draw.random() < 0.5
+@dataclass(frozen=True)
+class Shuffle:
+    """A visit's random order, drawn from its seed: the key it starts at, whether it runs down
+    the keys, and the multiplier that mixes each page."""
+
+    start: int
+    descending: bool
+    mix: tuple[int, ...]
+
+    @classmethod
+    def of(cls, seed: int) -> "Shuffle":
+        draw = random.Random(seed)
+        start, descending = draw.randrange(SHUFFLE_KEYS), draw.random() < 0.5
+        return cls(start, descending, tuple(draw.randrange(1, p) for p in MIX_PRIMES))
+
+    def params(self) -> dict:
+        """The start and the mix, as ``_prepared_shuffle``'s statements bind them."""
+        return {"start": self.start} | dict(zip(MIX_NAMES, self.mix, strict=True))
+
+
+MIX_NAMES = tuple(f"mix_{n}" for n in range(len(MIX_PRIMES)))
 
 
 def _shuffled(query, start, descending: bool, reach=None):
@@ -391,38 +433,43 @@ def _in_order(shuffled, descending: bool) -> tuple:
     return (shuffled.c.part, *columns)
 
 
-def _rows_in_order(shuffled, descending: bool, load=selectinload):
-    """The proposals of the ``shuffled`` ids (a subquery), in their order."""
-    return (
-        select(Proposal)
-        .join(shuffled, Proposal.id == shuffled.c.id)
-        .options(*_related(load))
-        .order_by(*_in_order(shuffled, descending))
-    )
-
-
-def _shuffled_page(query, start, descending: bool, limit, offset):
-    """The proposals of a page of the random order of ``query``'s ids (``_shuffled``): its
-    ids picked first, the page's rows then read by primary key."""
+def _shuffled_page(query, start, descending: bool, mix, limit, offset):
+    """The proposals of a page of the random order of ``query``'s ids (``_shuffled``), mixed
+    by ``mix``: the page's ids picked first, its rows then read by primary key."""
     shuffled = _shuffled(query, start, descending, reach=limit + offset)
     page = (
-        select(shuffled)
+        select(shuffled.c.id)
         .order_by(*_in_order(shuffled, descending))
         .limit(limit)
         .offset(offset)
         .subquery("page")
     )
-    return _rows_in_order(page, descending, lazyload)
+    return (
+        select(Proposal)
+        .join(page, Proposal.id == page.c.id)
+        .options(*_related(lazyload))
+        .order_by(_mixed(page.c.id, mix), page.c.id)
+    )
+
+
+def _mixed(ids, mix):
+    """The key that mixes a page of the random order: each id multiplied by each of ``mix``
+    (numbers or bound parameters) and reduced modulo its prime, in turn."""
+    key = cast(ids, BigInteger)
+    for prime, multiplier in zip(MIX_PRIMES, mix, strict=True):
+        key = (key * multiplier) % prime
+    return key
 
 
 @functools.lru_cache(maxsize=64)  # 64 shapes: five filters on or off, two directions
 def _prepared_shuffle(narrowed: tuple[str, ...], descending: bool) -> tuple:
     """A page of the random order and its bounded count, narrowed on the ``narrowed`` columns,
-    the start bound too: built once for each shape."""
+    the start and the mix bound too: built once for each shape."""
     query = _visible(select(Proposal.id), _bound(narrowed))
     limit, offset = bindparam("limit", type_=Integer), bindparam("offset", type_=Integer)
-    page = _shuffled_page(query, bindparam("start", type_=Integer), descending, limit, offset)
-    return page, counted_up_to(query)
+    start = bindparam("start", type_=Integer)
+    mix = [bindparam(name, type_=BigInteger) for name in MIX_NAMES]
+    return _shuffled_page(query, start, descending, mix, limit, offset), counted_up_to(query)
 
 
 class ShuffledPagination(BoundedPagination):
@@ -431,8 +478,15 @@ class ShuffledPagination(BoundedPagination):
 
     def _query_items(self) -> list[Proposal]:
         args = self._query_args
-        start, descending = _start(args["seed"])
-        page = _shuffled_page(args["select"], start, descending, self.per_page, self._query_offset)
+        shuffle = Shuffle.of(args["seed"])
+        page = _shuffled_page(
+            args["select"],
+            shuffle.start,
+            shuffle.descending,
+            shuffle.mix,
+            self.per_page,
+            self._query_offset,
+        )
         return list(args["session"].scalars(page))
 
 
@@ -468,9 +522,9 @@ def _prepared_page(
     """``browse_page`` without a search: by statements built once for the filters' shape."""
     params = _narrowing(round_, filters)
     if filters.sort == "random":
-        start, descending = _start(filters.seed)
-        query, counting = _prepared_shuffle(tuple(params), descending)
-        params["start"] = start
+        shuffle = Shuffle.of(filters.seed)
+        query, counting = _prepared_shuffle(tuple(params), shuffle.descending)
+        params.update(shuffle.params())
     else:
         query, counting = _prepared_browse(tuple(params), filters.sort)
     return bounded_page(

@@ -1,4 +1,5 @@
 import random
+from collections import Counter
 from datetime import timedelta
 
 import pytest
@@ -9,8 +10,10 @@ from participation.extensions import db
 from participation.models import ProposalEvent, ProposalRevision, utcnow
 from participation.proposals import errors
 from participation.proposals.services import (
+    MIX_PRIMES,
     ProposalFilters,
     ProposalInput,
+    Shuffle,
     browse_page,
     browse_query,
     edit_proposal,
@@ -175,7 +178,7 @@ def test_a_lists_page_is_read_by_statements_built_once_for_its_filters(
     """``browse_page`` without a search reads the page and its count by statements built once
     for each set of filters and order, the filters' values bound: each round and each
     neighbourhood is given its own proposals, as ``browse_query`` selects them."""
-    from participation.proposals.services import _prepared_browse, _prepared_shuffle, _start
+    from participation.proposals.services import _prepared_browse, _prepared_shuffle
 
     other_round = create_round(pillars=list(open_round.pillars))
     here, there = create_neighbourhood(), create_neighbourhood()
@@ -189,7 +192,8 @@ def test_a_lists_page_is_read_by_statements_built_once_for_its_filters(
             )
 
     def expected(round_, filters):
-        return [p.id for p in db.session.scalars(browse_query(round_, filters)).unique()]
+        ids = [p.id for p in db.session.scalars(browse_query(round_, filters)).unique()]
+        return mixed(ids, filters.seed) if filters.sort == "random" else ids
 
     _prepared_browse.cache_clear()
     _prepared_shuffle.cache_clear()
@@ -220,15 +224,28 @@ def test_a_lists_page_is_read_by_statements_built_once_for_its_filters(
     assert _prepared_browse.cache_info().misses == len(shapes) - 4 == 12
     # The random order: one statement per shape and direction, whatever the start, which is
     # bound (seeds 7 and 8 run in both directions).
-    assert {_start(7)[1], _start(8)[1]} == {True, False}
+    assert {Shuffle.of(7).descending, Shuffle.of(8).descending} == {True, False}
     assert _prepared_shuffle.cache_info().misses == 4 * 2
     assert len(orders) == 4  # two rounds, two seeds (eight proposals: 40,320 orders)
+
+
+def mixed(ids: list[int], seed: int) -> list[int]:
+    """A page of the random order's ids as the page shows them: mixed by the seed."""
+
+    def key(id_: int) -> tuple[int, int]:
+        mixed = id_
+        for prime, multiplier in zip(MIX_PRIMES, Shuffle.of(seed).mix, strict=True):
+            mixed = mixed * multiplier % prime
+        return mixed, id_
+
+    return sorted(ids, key=key)
 
 
 @pytest.mark.parametrize("seed", [1, 42, 999_983])
 def test_the_random_orders_pages_follow_its_order(open_round, create_proposal, seed):
     """The list's pages pick their ids first (``ShuffledPagination``): page after page, they
-    give the order ``browse_query`` defines, filters and count included."""
+    hold the proposals of the order ``browse_query`` defines, each page mixed by the seed,
+    filters and count included."""
     pillar = open_round.pillars[1]
     for i in range(23):
         create_proposal(round=open_round, pillar=pillar if i % 3 else None, title=f"Idée {i}")
@@ -237,13 +254,15 @@ def test_the_random_orders_pages_follow_its_order(open_round, create_proposal, s
     for filters in (
         ProposalFilters(sort="random", seed=seed),
         ProposalFilters(sort="random", seed=seed, pillar_id=pillar.id),
+        ProposalFilters(sort="random", seed=seed, search="idée"),  # ``ShuffledPagination``
     ):
         ordered = [p.id for p in db.session.scalars(browse_query(open_round, filters))]
         pages = [browse_page(open_round, filters, n, 5) for n in (1, 2, 3, 4, 5, 6)]
-        assert [p.id for page in pages for p in page.items] == ordered
+        for n, page in enumerate(pages):
+            assert [p.id for p in page.items] == mixed(ordered[5 * n : 5 * n + 5], seed)
         assert {page.total for page in pages} == {len(ordered)}
         assert pages[0].pages == -(-len(ordered) // 5) and not pages[5].items
-    assert len(ordered) == 15
+    assert len(ordered) == 23
 
 
 @pytest.mark.parametrize("sort", ["supports", "newest", "random"])
@@ -280,9 +299,9 @@ def test_a_pages_cards_read_their_relations_from_those_in_hand(
 def test_each_seed_starts_the_random_order_at_a_key_of_its_own(open_round, create_proposal):
     """The random order runs through the proposals' keys from the seed's start, up or down, and
     wraps round: with keys evenly spaced, every proposal comes first for some seed, in either
-    direction, and the order is never the proposals' own."""
+    direction, and the order is never the proposals' own. A page then mixes its proposals:
+    over the seeds, each is first of its page about as often as the others."""
     from participation.models import SHUFFLE_KEYS
-    from participation.proposals.services import _start
 
     spacing = SHUFFLE_KEYS // 20
     places = random.Random(5).sample(range(20), 20)
@@ -291,27 +310,30 @@ def test_each_seed_starts_the_random_order_at_a_key_of_its_own(open_round, creat
     by_key = sorted(keyed, key=keyed.get)
     assert by_key != sorted(by_key)
 
-    firsts, directions = set(), set()
+    firsts, directions, shown_first, kept_in_key_order = set(), set(), Counter(), 0
     for seed in range(1, 301):
-        start, descending = _start(seed)
-        order = [
-            p.id
-            for p in db.session.scalars(
-                browse_query(open_round, ProposalFilters(sort="random", seed=seed))
-            )
-        ]
+        shuffle = Shuffle.of(seed)
+        filters = ProposalFilters(sort="random", seed=seed)
+        order = [p.id for p in db.session.scalars(browse_query(open_round, filters))]
         # The first key at the start or past it, in the order's direction, then the others.
-        if descending:
-            first = max((n for n in range(20) if n * spacing <= start), default=19)
+        if shuffle.descending:
+            first = max((n for n in range(20) if n * spacing <= shuffle.start), default=19)
             expected = [by_key[(first - i) % 20] for i in range(20)]
         else:
-            first = min((n for n in range(20) if n * spacing >= start), default=0)
+            first = min((n for n in range(20) if n * spacing >= shuffle.start), default=0)
             expected = [by_key[(first + i) % 20] for i in range(20)]
         assert order == expected, seed
-        firsts.add((order[0], descending))
-        directions.add(descending)
+        firsts.add((order[0], shuffle.descending))
+        directions.add(shuffle.descending)
+        page = [p.id for p in browse_page(open_round, filters, 1, 5).items]
+        assert page == mixed(order[:5], seed), seed
+        shown_first[page[0]] += 1
+        kept_in_key_order += page == order[:5]
     assert directions == {True, False}
     assert len(firsts) == 40  # each proposal first, up and down
+    # Each is on the first page 75 times in 300 (a quarter); first of it 15 times.
+    assert set(shown_first) == set(keyed) and max(shown_first.values()) < 3 * 15, shown_first
+    assert kept_in_key_order < 300 / 20  # 1 in 120 by chance
 
 
 def test_a_new_proposal_draws_its_key_at_random(open_round, create_proposal):
