@@ -68,6 +68,16 @@ def test_the_partial_indexes_of_visible_proposals_cover_every_public_status(app)
         assert named == statuses, (name, named ^ statuses)
 
 
+def test_a_rounds_search_reads_the_round_and_the_words_from_one_gin_index(app):
+    """Written by a migration (PostgreSQL): a search in a round's list counts its matches from
+    the words of the round's visible proposals alone (btree_gin puts the round beside them);
+    its statuses are checked above with the other indexes of what the public sees."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite searches its FTS5 table")
+    ((name, definition),) = _partial_indexes("ix_proposals_visible_round_search")
+    assert "USING gin (round_id, search_vector)" in definition, definition
+
+
 def test_the_partial_indexes_of_the_moderation_queues_name_the_state_machines_statuses(app):
     """The moderator's home reads what waits from partial indexes: written by a migration, their
     statuses must be those the state machine says wait for publication or for a decision."""

@@ -1,5 +1,6 @@
 """the random order: a key each proposal draws once, read from a partial index in its order;
-the most supported order's index holds the sum's terms (PostgreSQL reads a page's ids from it alone)
+the most supported order's index holds the sum's terms (PostgreSQL reads a page's ids from it alone);
+a search in a round's list finds its matches in one GIN index on the round and the words (PostgreSQL)
 
 Revision ID: 7e2c9a4f1b58
 Revises: b4d9e2f7a1c3
@@ -8,6 +9,8 @@ Create Date: 2026-11-30 23:20:00.000000
 """
 from alembic import op
 import sqlalchemy as sa
+
+from participation.search.index import ROUND_SEARCH, VECTOR
 
 
 # revision identifiers, used by Alembic.
@@ -40,6 +43,9 @@ def upgrade():
     op.create_index('ix_proposals_visible_shuffle', 'proposals', ['round_id', 'shuffle_key', 'id'], unique=False, postgresql_where=sa.text(VISIBLE), sqlite_where=sa.text(VISIBLE))
     if dialect == "postgresql":
         _supports_index(include=['support_count', 'paper_support_count'])
+        # btree_gin: a GIN index on an integer column beside the stored words.
+        op.execute("CREATE EXTENSION IF NOT EXISTS btree_gin")
+        op.execute(f"CREATE INDEX {ROUND_SEARCH} ON proposals USING gin (round_id, {VECTOR}) WHERE {VISIBLE}")
 
 
 def _supports_index(include):
@@ -50,6 +56,8 @@ def _supports_index(include):
 
 def downgrade():
     if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"DROP INDEX {ROUND_SEARCH}")
+        op.execute("DROP EXTENSION IF EXISTS btree_gin")
         _supports_index(include=[])
     op.drop_index('ix_proposals_visible_shuffle', table_name='proposals', postgresql_where=sa.text(VISIBLE), sqlite_where=sa.text(VISIBLE))
     op.drop_column('proposals', 'shuffle_key')

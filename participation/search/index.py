@@ -24,8 +24,12 @@ INDEXED = {"proposals": "proposal_search", "deliberations": "deliberation_search
 SHADOW = ("data", "idx", "content", "docsize", "config")
 # PostgreSQL's column of each searched table (generated from its title and body).
 VECTOR = "search_vector"
+# PostgreSQL's index of the visible proposals' words by round (btree_gin): a search in a
+# round's list finds and counts its matches there, not in every round's matches and the
+# round's proposals both.
+ROUND_SEARCH = "ix_proposals_visible_round_search"
 INDEX_OBJECTS = frozenset(
-    [VECTOR]
+    [VECTOR, ROUND_SEARCH]
     + [f"ix_{name}_search" for name in INDEXED]
     + list(INDEXED.values())
     + [f"{fts}_{suffix}" for fts in INDEXED.values() for suffix in SHADOW]
