@@ -31,7 +31,8 @@ DRAWN = {
 def upgrade():
     # Not in a batch: on SQLite a batch that alters a column rebuilds the table, and the search
     # index's triggers and the expression indexes would not come back. SQLite adds a NOT NULL
-    # column only with a constant default; every proposal is given its key right after.
+    # column only with a constant default; every proposal is given its key right after. The
+    # default stays on SQLite: a row inserted without the model's key (none is) would get 0.
     dialect = op.get_bind().dialect.name
     if dialect == "sqlite":
         op.add_column('proposals', sa.Column('shuffle_key', sa.Integer(), nullable=False, server_default="0"))
@@ -56,8 +57,8 @@ def _supports_index(include):
 
 def downgrade():
     if op.get_bind().dialect.name == "postgresql":
-        op.execute(f"DROP INDEX {ROUND_SEARCH}")
-        op.execute("DROP EXTENSION IF EXISTS btree_gin")
+        # btree_gin stays: it may have been there before, for something else.
+        op.execute(f"DROP INDEX IF EXISTS {ROUND_SEARCH}")
         _supports_index(include=[])
     op.drop_index('ix_proposals_visible_shuffle', table_name='proposals', postgresql_where=sa.text(VISIBLE), sqlite_where=sa.text(VISIBLE))
     op.drop_column('proposals', 'shuffle_key')

@@ -289,7 +289,9 @@ def generate(db, scale: float, seed: int = 2032) -> dict:
     import_smart_days_2018()
     load_sample_content()
     db.session.commit()
-    made = Generator(db, Plan.at(scale), random.Random(seed))
+    # The random order's keys are drawn apart: the rest of the data stays as it was before
+    # proposals had them.
+    made = Generator(db, Plan.at(scale), random.Random(seed), random.Random(f"{seed}-keys"))
     made.users()
     made.rounds()
     made.workshops()
@@ -314,15 +316,13 @@ class Generator:
     """The rows of each kind, made in order (each step reads what the previous ones made), then
     written in the order their foreign keys need."""
 
-    def __init__(self, db, plan: Plan, rng: random.Random):
+    def __init__(self, db, plan: Plan, rng: random.Random, keys: random.Random):
         from ..models import Neighbourhood, Pillar, utcnow
 
         self.db = db
         self.plan = plan
         self.rng = rng
-        # The random order's keys, drawn apart: the rest of the data stays as it was before
-        # proposals had them.
-        self.shuffle_keys = random.Random(rng.getstate()[1][0])
+        self.shuffle_keys = keys
         self.now = utcnow()
         self.writer = Writer(db.session.connection())
         self.pillars = list(db.session.scalars(select(Pillar).order_by(Pillar.position)))

@@ -387,7 +387,7 @@ MIX_PRIMES = (2147483629, 2147483587, 2147483579)
 @dataclass(frozen=True)
 class Shuffle:
     """A visit's random order, drawn from its seed: the key it starts at, whether it runs down
-    the keys, and the multiplier that mixes each page."""
+    the keys, and the multipliers that mix each page (``_mixed``)."""
 
     start: int
     descending: bool
@@ -497,8 +497,8 @@ def browse_page(
     per_page: int,
     places: Iterable[Neighbourhood] = (),
 ) -> BoundedPagination:
-    """Page ``page`` of a round's list, as ``browse_query`` orders it, counted up to a limit
-    (``pagination.bounded_page``).
+    """Page ``page`` of a round's list, as ``browse_query`` orders it (a page of the random
+    order then mixed by the seed), counted up to a limit (``pagination.bounded_page``).
 
     Its cards' round, pillar and neighbourhood are those in hand, without a query: ``round_``,
     its pillars and ``places`` (the neighbourhoods of the list's filter). One not in hand (a

@@ -251,18 +251,73 @@ def test_the_random_orders_pages_follow_its_order(open_round, create_proposal, s
         create_proposal(round=open_round, pillar=pillar if i % 3 else None, title=f"Idée {i}")
     create_proposal(round=open_round, pillar=pillar, hidden_at=utcnow())
     create_proposal(round=open_round, pillar=pillar, status="submitted")
-    for filters in (
-        ProposalFilters(sort="random", seed=seed),
-        ProposalFilters(sort="random", seed=seed, pillar_id=pillar.id),
-        ProposalFilters(sort="random", seed=seed, search="idée"),  # ``ShuffledPagination``
+    for filters, selected in (
+        (ProposalFilters(sort="random", seed=seed), 23),
+        (ProposalFilters(sort="random", seed=seed, pillar_id=pillar.id), 15),
+        (ProposalFilters(sort="random", seed=seed, search="idée"), 23),  # ``ShuffledPagination``
     ):
         ordered = [p.id for p in db.session.scalars(browse_query(open_round, filters))]
+        assert len(ordered) == selected
         pages = [browse_page(open_round, filters, n, 5) for n in (1, 2, 3, 4, 5, 6)]
         for n, page in enumerate(pages):
             assert [p.id for p in page.items] == mixed(ordered[5 * n : 5 * n + 5], seed)
         assert {page.total for page in pages} == {len(ordered)}
         assert pages[0].pages == -(-len(ordered) // 5) and not pages[5].items
-    assert len(ordered) == 23
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_the_random_order_shows_each_proposal_once_whatever_its_key(
+    open_round, create_proposal, descending
+):
+    """Against an order computed here, not by the list's own queries: keys equal to the start,
+    keys shared by several proposals, the lowest and the highest keys; pages of every size, a
+    filter and a search, up and down the keys."""
+    from participation.models import SHUFFLE_KEYS
+
+    seed = next(seed for seed in range(1, 100) if Shuffle.of(seed).descending == descending)
+    start = Shuffle.of(seed).start
+    draw = random.Random(seed)
+    keys = [start, start, start, start - 1, start + 1, 0, 0, SHUFFLE_KEYS - 1, SHUFFLE_KEYS - 1]
+    keys += [draw.randrange(SHUFFLE_KEYS) for _ in range(9)]
+    pillar = open_round.pillars[1]
+    made = [
+        create_proposal(
+            round=open_round,
+            shuffle_key=key,
+            pillar=pillar if n % 2 else None,
+            title="Des vélos" if n % 3 else "Un banc",
+        )
+        for n, key in enumerate(keys)
+    ]
+    create_proposal(round=open_round, shuffle_key=start, hidden_at=utcnow())
+    create_proposal(round=open_round, shuffle_key=start, status="submitted")
+
+    def expected(proposals) -> list[int]:
+        rows = sorted((p.shuffle_key, p.id) for p in proposals)
+        if descending:
+            rows.reverse()
+            parts = [r for r in rows if r[0] <= start], [r for r in rows if r[0] > start]
+        else:
+            parts = [r for r in rows if r[0] >= start], [r for r in rows if r[0] < start]
+        return [id_ for part in parts for _key, id_ in part]
+
+    for filters, selected in (
+        ({}, made),
+        ({"pillar_id": pillar.id}, [p for n, p in enumerate(made) if n % 2]),
+        ({"search": "vélo"}, [p for n, p in enumerate(made) if n % 3]),
+    ):
+        order = expected(selected)
+        for size in (1, 4, 7, 20):
+            shown = []
+            for number in range(1, len(order) // size + 3):
+                page = browse_page(
+                    open_round, ProposalFilters(sort="random", seed=seed, **filters), number, size
+                )
+                assert page.total == len(order)
+                items = [p.id for p in page.items]
+                assert items == mixed(order[(number - 1) * size : number * size], seed)
+                shown += items
+            assert sorted(shown) == sorted(p.id for p in selected), (filters, size)
 
 
 @pytest.mark.parametrize("sort", ["supports", "newest", "random"])
