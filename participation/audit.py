@@ -12,7 +12,7 @@ action and value in words.
 from datetime import UTC, date, datetime
 from typing import Any
 
-from flask_babel import format_date, format_datetime, format_number
+from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -30,6 +30,7 @@ from .models import (
     User,
     WorkshopState,
 )
+from .templating import localdate, localdatetime
 
 
 def snapshot(obj: Any, fields: list[str]) -> dict:
@@ -249,13 +250,13 @@ def _moment(value: str) -> str | None:
     """A date or time the log stored as ISO 8601, in the reader's words; else None."""
     try:
         if len(value) == 10:
-            return format_date(date.fromisoformat(value), "long")
+            return localdate(date.fromisoformat(value), "long")
         moment = datetime.fromisoformat(value)
     except ValueError:
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return format_datetime(moment, "medium")
+    return localdatetime(moment, "medium")
 
 
 def _value(name: str, value) -> str:

@@ -21,11 +21,18 @@ def current_locale() -> str:
 def localdate(value, fmt: str = "long") -> str:
     if not value:
         return ""
-    text = format_date(value, fmt)
-    # French writes the first day of a month as an ordinal: « 1er novembre 2026 ». The day is
-    # read from the text, which is in Paris time, not from ``value``, which may be in UTC.
-    if fmt in ("medium", "long", "full") and current_locale() == "fr":
-        text = re.sub(r"(^|\s)1(\s)", r"\g<1>1er\2", text, count=1)
+    return _first_as_ordinal(format_date(value, fmt), fmt, current_locale())
+
+
+# The formats that write the day as a number before the month's name, in French.
+WRITTEN_MONTH = ("medium", "long", "full")
+
+
+def _first_as_ordinal(text: str, fmt: str, language: str) -> str:
+    """French writes the first day of a month as an ordinal: « 1er novembre 2026 ». The day is
+    read from the text, which is in Paris time, not from the value, which may be in UTC."""
+    if fmt in WRITTEN_MONTH and language == "fr":
+        return re.sub(r"(^|\s)1(\s)", r"\g<1>1er\2", text, count=1)
     return text
 
 
@@ -48,15 +55,17 @@ def _formatted_datetime(value, fmt: str, zone, locale) -> str:
     """Babel's text for a moment, kept: a page of comments shows dozens of moments, the same
     ones to every reader, and formatting one costs about as much as a SQL query."""
     if fmt != MOMENT:
-        return babel_dates.format_datetime(value, fmt, tzinfo=zone, locale=locale)
+        text = babel_dates.format_datetime(value, fmt, tzinfo=zone, locale=locale)
+        return _first_as_ordinal(text, fmt, locale.language)
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     local = value.astimezone(zone)
+    day = babel_dates.format_date(local, "medium", locale=locale)
     return (
         babel_dates.get_datetime_format("medium", locale=locale)
         .replace("'", "")
         .replace("{0}", babel_dates.format_time(local, "short", tzinfo=zone, locale=locale))
-        .replace("{1}", babel_dates.format_date(local, "medium", locale=locale))
+        .replace("{1}", _first_as_ordinal(day, "medium", locale.language))
     )
 
 

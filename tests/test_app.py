@@ -25,6 +25,23 @@ def test_dates_are_localised_with_the_french_ordinal(app):
         assert localdate(date(2018, 12, 11)) == "December 11, 2018"
 
 
+def test_moments_on_the_first_of_a_month_are_written_with_the_french_ordinal(app):
+    """A moment is shown in Paris time: the 30th at 23:30 UTC is the 1st in Paris, in winter."""
+    from datetime import datetime
+
+    from participation.templating import MOMENT, localdatetime
+
+    first = datetime(2026, 11, 30, 23, 30)  # UTC, naive as SQLite gives it back
+    with app.app_context(), app.test_request_context(headers={"Accept-Language": "fr"}):
+        assert localdatetime(first, "long").startswith("1er décembre 2026")
+        assert localdatetime(first, "medium").startswith("1er déc. 2026")
+        assert localdatetime(first, MOMENT) == "1er déc. 2026, 00:30"
+        assert localdatetime(first, "short").startswith("01/12/2026")
+        assert localdatetime(datetime(2026, 12, 11, 10, 0), "long").startswith("11 décembre")
+    with app.app_context(), app.test_request_context(headers={"Accept-Language": "en"}):
+        assert localdatetime(first, "long").startswith("December 1, 2026")
+
+
 def test_times_are_shown_in_paris_time_as_flask_babel_would(app):
     from datetime import UTC, datetime
 

@@ -8,11 +8,12 @@ the only way to tell the series apart; the same figures are given as a table bes
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ..i18n import formatted_number
 from ..models import MasterplanStatus
+from ..templating import localdate
 
 WIDTH = 480
 LABEL_HEIGHT = 20
@@ -222,4 +223,4 @@ def _neighbourhood_label(figures) -> str:
 
 
 def format_day(day) -> str:
-    return format_date(day, "medium")
+    return localdate(day, "medium")
