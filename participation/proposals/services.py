@@ -48,9 +48,11 @@ from ..models import (
 from ..notifications import MERGE_DEPTH
 from ..pagination import (
     BoundedPagination,
+    IdsFirstPagination,
     PreparedBoundedPagination,
     bounded_page,
     counted_up_to,
+    rows_of,
 )
 from ..search import french
 from ..search.services import ranked, where_matching
@@ -361,6 +363,12 @@ def _ordered(query, sort: str):
     return query.order_by(SORT_KEYS.get(sort, TOTAL_SUPPORTS).desc(), Proposal.id.desc())
 
 
+def _ids_in_order(query, sort: str):
+    """``query``'s ids with their key in the order ``sort`` (``key``), for ``rows_of``."""
+    key = SORT_KEYS.get(sort, TOTAL_SUPPORTS)
+    return _ordered(query.with_only_columns(Proposal.id, key.label("key")), sort)
+
+
 def _related(load=selectinload) -> tuple:
     return (load(Proposal.pillar), load(Proposal.neighbourhood), load(Proposal.round))
 
@@ -509,7 +517,10 @@ def browse_page(
             ids = _selected(select(Proposal.id), round_, filters)
             found = bounded_page(ids, page, per_page, ShuffledPagination, seed=filters.seed)
         else:
-            found = bounded_page(browse_query(round_, filters, load=lazyload), page, per_page)
+            ids = _ids_in_order(_selected(select(Proposal.id), round_, filters), filters.sort)
+            found = bounded_page(
+                ids, page, per_page, IdsFirstPagination, model=Proposal, options=_related(lazyload)
+            )
     else:
         found = _prepared_page(round_, filters, page, per_page)
     _give_relations(found.items, [round_], round_.pillars, places)
@@ -653,17 +664,9 @@ def _prepared_browse(narrowed: tuple[str, ...], sort: str) -> tuple:
     The page's ids are picked first, with their key, from the order's index alone; then their
     rows, by primary key. Reading the rows in the index's order instead read every row it
     passed: the 50th page read a thousand (3.3 ms of SQL at full scale; 0.2 now)."""
-    query = _visible(select(Proposal), _bound(narrowed))
-    key = SORT_KEYS[sort]
-    ids = _ordered(_visible(select(Proposal.id, key.label("key")), _bound(narrowed)), sort)
-    ids = ids.limit(bindparam("limit")).offset(bindparam("offset")).subquery("page")
-    page = (
-        select(Proposal)
-        .join(ids, Proposal.id == ids.c.id)
-        .options(*_related(lazyload))
-        .order_by(ids.c.key.desc(), ids.c.id.desc())
-    )
-    return page, counted_up_to(query)
+    query = _visible(select(Proposal.id), _bound(narrowed))
+    ids = _ids_in_order(query, sort).limit(bindparam("limit")).offset(bindparam("offset"))
+    return rows_of(Proposal, ids.subquery("page"), *_related(lazyload)), counted_up_to(query)
 
 
 def trail(proposal: Proposal, viewer: User | None) -> list[ProposalEvent]:

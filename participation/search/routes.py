@@ -2,13 +2,14 @@ from flask import current_app, render_template, request
 from flask_login import current_user
 
 from ..extensions import db
-from ..models import Round
-from ..pagination import bounded_page
+from ..models import Proposal, Round
+from ..pagination import IdsFirstPagination, bounded_page
 from ..policy import anyone
 from ..proposals import supports
 from ..views import guard, page_arg
 from . import bp, french
 from .services import (
+    PROPOSAL_OPTIONS,
     excerpt,
     highlighted,
     search_deliberations,
@@ -26,7 +27,12 @@ def index():
     proposals = deliberations = None
     if wanted:
         proposals = bounded_page(
-            search_proposals(wanted, round_), page_arg(), current_app.config["PAGE_SIZE"]
+            search_proposals(wanted, round_),
+            page_arg(),
+            current_app.config["PAGE_SIZE"],
+            IdsFirstPagination,
+            model=Proposal,
+            options=PROPOSAL_OPTIONS,
         )
         deliberations = search_deliberations(wanted) if page_arg() == 1 else []
     return render_template(

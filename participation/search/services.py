@@ -33,19 +33,26 @@ def ranked(query: Select, model, search: french.Query) -> Select:
 
 
 def search_proposals(search: french.Query, round_: Round | None = None) -> Select:
+    """The ids of the proposals that match ``search``, with their rank as ``key``, best first,
+    for ``pagination.IdsFirstPagination`` (``proposal_rows``)."""
     # Proposals still under discussion: neither hidden, withdrawn nor merged.
-    query = (
-        select(Proposal)
-        .where(Proposal.is_visible, Proposal.status.in_(statuses_allowing(Allows.COMMENT)))
-        .options(
-            selectinload(Proposal.round),
-            selectinload(Proposal.pillar),
-            selectinload(Proposal.neighbourhood),
-        )
+    condition, rank, join = index.match(Proposal, search)
+    query = select(Proposal.id, rank.label("key")).where(
+        Proposal.is_visible, Proposal.status.in_(statuses_allowing(Allows.COMMENT)), condition
     )
+    if join is not None:
+        query = query.join(*join)
     if round_ is not None:
         query = query.where(Proposal.round_id == round_.id)
-    return ranked(query, Proposal, search)
+    return query.order_by(rank.desc(), Proposal.id.desc())
+
+
+# What a search page shows of each proposal found, read with it.
+PROPOSAL_OPTIONS = (
+    selectinload(Proposal.round),
+    selectinload(Proposal.pillar),
+    selectinload(Proposal.neighbourhood),
+)
 
 
 def search_deliberations(search: french.Query, limit: int = 10) -> list[Deliberation]:

@@ -31,7 +31,7 @@ def found(app, create_round, create_proposal):
         query = french.parse(text)
         if not query:
             return set()
-        return {ids[p.id] for p in db.session.scalars(search_proposals(query, round_))}
+        return {ids[id_] for id_ in db.session.scalars(search_proposals(query, round_))}
 
     search.proposals = proposals
     return search
@@ -67,7 +67,7 @@ def test_title_weighs_more_than_body(app, create_round, create_proposal):
     in_body = create_proposal(round=round_, title="Des arbres", body="Près de la gare de Béthune.")
     in_title = create_proposal(round=round_, title="Une gare plus accueillante", body="Des bancs.")
     ranked = list(db.session.scalars(search_proposals(french.parse("gare"), round_)))
-    assert ranked == [in_title, in_body]
+    assert ranked == [in_title.id, in_body.id]
 
 
 def test_hidden_merged_and_withdrawn_are_never_found(found):
@@ -252,3 +252,21 @@ def test_every_list_counts_up_to_the_limit(client, stations):
     client.application.config["LIST_COUNT_LIMIT"] = 5
     assert "5 proposals" in client.get(listing).text
     assert "(5)" in client.get(f"/pillars/{pillar.slug}").text
+
+
+def test_the_search_pages_read_the_proposals_found_in_their_order(app, stations):
+    """The search page picks a page of ids by their rank first, then reads their proposals
+    (``IdsFirstPagination``): page after page, the proposals of the ranked ids, in that order."""
+    from participation.models import Proposal
+    from participation.pagination import IdsFirstPagination, bounded_page
+    from participation.search.services import PROPOSAL_OPTIONS
+
+    query = search_proposals(french.parse("gare"), stations)
+    ranked = list(db.session.scalars(query))
+    pages = [
+        bounded_page(query, n, 2, IdsFirstPagination, model=Proposal, options=PROPOSAL_OPTIONS)
+        for n in (1, 2, 3, 4)
+    ]
+    shown = [p for page in pages for p in page.items]
+    assert len(ranked) > 4 and [p.id for p in shown] == ranked
+    assert all(p.round_id == stations.id and "gare" in p.title.lower() for p in shown)
