@@ -66,14 +66,15 @@ class PreparedBoundedPagination(BoundedPagination, PreparedPagination):
     """A page of a statement built once (``PreparedPagination``), counted up to a limit."""
 
 
-def rows_of(model, page, *options) -> Select:
+def rows_of(model, page, *options, order=None) -> Select:
     """The rows of ``model`` whose ids ``page`` picked (a subquery of ``id`` and ``key``), in
-    its order: the key downwards, then the id."""
+    ``order`` (columns of ``page`` or expressions of them), by default its key downwards, then
+    the id."""
     return (
         select(model)
         .join(page, model.id == page.c.id)
         .options(*options)
-        .order_by(page.c.key.desc(), page.c.id.desc())
+        .order_by(*(order or (page.c.key.desc(), page.c.id.desc())))
     )
 
 

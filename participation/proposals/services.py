@@ -341,12 +341,8 @@ def browse_query(round_: Round | None, filters: ProposalFilters, load=selectinlo
         shuffle = Shuffle.of(filters.seed)
         ids = _selected(select(Proposal.id), round_, filters)
         shuffled = _shuffled(ids, shuffle.start, shuffle.descending)
-        return (
-            select(Proposal)
-            .join(shuffled, Proposal.id == shuffled.c.id)
-            .options(*_related(load))
-            .order_by(*_in_order(shuffled, shuffle.descending))
-        )
+        order = _in_order(shuffled, shuffle.descending)
+        return rows_of(Proposal, shuffled, *_related(load), order=order)
     query = _selected(select(Proposal), round_, filters).options(*_related(load))
     return _ordered(query, filters.sort)
 
@@ -359,14 +355,18 @@ SORT_KEYS = {
 }
 
 
+def _sort_key(sort: str):
+    """The key of the order ``sort``, read downwards; the most supported first by default."""
+    return SORT_KEYS.get(sort, TOTAL_SUPPORTS)
+
+
 def _ordered(query, sort: str):
-    return query.order_by(SORT_KEYS.get(sort, TOTAL_SUPPORTS).desc(), Proposal.id.desc())
+    return query.order_by(_sort_key(sort).desc(), Proposal.id.desc())
 
 
 def _ids_in_order(query, sort: str):
     """``query``'s ids with their key in the order ``sort`` (``key``), for ``rows_of``."""
-    key = SORT_KEYS.get(sort, TOTAL_SUPPORTS)
-    return _ordered(query.with_only_columns(Proposal.id, key.label("key")), sort)
+    return _ordered(query.with_only_columns(Proposal.id, _sort_key(sort).label("key")), sort)
 
 
 def _related(load=selectinload) -> tuple:
@@ -452,12 +452,7 @@ def _shuffled_page(query, start, descending: bool, mix, limit, offset):
         .offset(offset)
         .subquery("page")
     )
-    return (
-        select(Proposal)
-        .join(page, Proposal.id == page.c.id)
-        .options(*_related(lazyload))
-        .order_by(_mixed(page.c.id, mix), page.c.id)
-    )
+    return rows_of(Proposal, page, *_related(lazyload), order=(_mixed(page.c.id, mix), page.c.id))
 
 
 def _mixed(ids, mix):

@@ -2,18 +2,16 @@ from flask import current_app, render_template, request
 from flask_login import current_user
 
 from ..extensions import db
-from ..models import Proposal, Round
-from ..pagination import IdsFirstPagination, bounded_page
+from ..models import Round
 from ..policy import anyone
 from ..proposals import supports
 from ..views import guard, page_arg
 from . import bp, french
 from .services import (
-    PROPOSAL_OPTIONS,
     excerpt,
     highlighted,
+    proposals_page,
     search_deliberations,
-    search_proposals,
 )
 
 
@@ -26,14 +24,7 @@ def index():
     round_ = next((r for r in rounds if r.slug == request.args.get("round")), None)
     proposals = deliberations = None
     if wanted:
-        proposals = bounded_page(
-            search_proposals(wanted, round_),
-            page_arg(),
-            current_app.config["PAGE_SIZE"],
-            IdsFirstPagination,
-            model=Proposal,
-            options=PROPOSAL_OPTIONS,
-        )
+        proposals = proposals_page(wanted, round_, page_arg(), current_app.config["PAGE_SIZE"])
         deliberations = search_deliberations(wanted) if page_arg() == 1 else []
     return render_template(
         "search/index.html",

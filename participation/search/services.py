@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Deliberation, Proposal, Round
+from ..pagination import IdsFirstPagination, bounded_page
 from ..proposals.state import Allows, statuses_allowing
 from ..text import plain_text
 from . import french, index
@@ -47,12 +48,23 @@ def search_proposals(search: french.Query, round_: Round | None = None) -> Selec
     return query.order_by(rank.desc(), Proposal.id.desc())
 
 
-# What a search page shows of each proposal found, read with it.
-PROPOSAL_OPTIONS = (
-    selectinload(Proposal.round),
-    selectinload(Proposal.pillar),
-    selectinload(Proposal.neighbourhood),
-)
+def proposals_page(
+    search: french.Query, round_: Round | None, page: int, per_page: int
+) -> IdsFirstPagination:
+    """Page ``page`` of the proposals that match ``search``, best first, with what the search
+    page shows of them, counted up to a limit: the page's ids picked by their rank first."""
+    return bounded_page(
+        search_proposals(search, round_),
+        page,
+        per_page,
+        IdsFirstPagination,
+        model=Proposal,
+        options=(
+            selectinload(Proposal.round),
+            selectinload(Proposal.pillar),
+            selectinload(Proposal.neighbourhood),
+        ),
+    )
 
 
 def search_deliberations(search: french.Query, limit: int = 10) -> list[Deliberation]:

@@ -256,17 +256,12 @@ def test_every_list_counts_up_to_the_limit(client, stations):
 
 def test_the_search_pages_read_the_proposals_found_in_their_order(app, stations):
     """The search page picks a page of ids by their rank first, then reads their proposals
-    (``IdsFirstPagination``): page after page, the proposals of the ranked ids, in that order."""
-    from participation.models import Proposal
-    from participation.pagination import IdsFirstPagination, bounded_page
-    from participation.search.services import PROPOSAL_OPTIONS
+    (``proposals_page``): page after page, the proposals of the ranked ids, in that order."""
+    from participation.search.services import proposals_page
 
-    query = search_proposals(french.parse("gare"), stations)
-    ranked = list(db.session.scalars(query))
-    pages = [
-        bounded_page(query, n, 2, IdsFirstPagination, model=Proposal, options=PROPOSAL_OPTIONS)
-        for n in (1, 2, 3, 4)
-    ]
+    wanted = french.parse("gare")
+    ranked = list(db.session.scalars(search_proposals(wanted, stations)))
+    pages = [proposals_page(wanted, stations, n, 2) for n in (1, 2, 3, 4)]
     shown = [p for page in pages for p in page.items]
     assert len(ranked) > 4 and [p.id for p in shown] == ranked
     assert all(p.round_id == stations.id and "gare" in p.title.lower() for p in shown)
