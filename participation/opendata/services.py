@@ -14,7 +14,8 @@ from flask import current_app
 from sqlalchemy import and_, distinct, func, or_, select, union
 from sqlalchemy.orm import aliased
 
-from ..extensions import cache, db
+from ..extensions import db
+from ..figures import kept
 from ..masterplan.services import PillarProgress
 from ..models import (
     Action,
@@ -194,7 +195,7 @@ def round_statistics(round_: Round) -> Statistics:
     )
 
 
-@cache.memoize()
+@kept
 def _groups_of(round_id: int) -> tuple[list[tuple], list[tuple]]:
     """Public proposals (with their supports) and published comments, counted by pillar,
     neighbourhood and origin: two grouped queries, the second over every comment of the round,
@@ -227,7 +228,7 @@ def _contributors(round_: Round) -> Contributors:
     return _contributors_of(round_.id)
 
 
-@cache.memoize()
+@kept
 def _contributors_of(round_id: int) -> Contributors:
     """Distinct people, counted once however many ways they took part: one query, which reads
     every support of the round (1.7 seconds at Madrid's scale), hence kept for
@@ -271,7 +272,7 @@ def weekly_activity(round_: Round) -> list[Week]:
     return _weekly_activity_of(round_.id)
 
 
-@cache.memoize()
+@kept
 def _weekly_activity_of(round_id: int) -> list[Week]:
     """Public proposals and supports per week (Monday to Sunday, UTC days), gaps filled with
     zeros: three queries, which read every support of the round, hence kept for

@@ -4,6 +4,7 @@ production) and in the process (development without Redis). Counts that are not 
 """
 
 import re
+import threading
 import uuid
 from contextlib import contextmanager
 
@@ -11,6 +12,7 @@ import pytest
 import redis
 from sqlalchemy import event
 
+from participation import figures
 from participation.extensions import cache, db
 from tests.conftest import QueryCounter
 from tests.deploy.conftest import REDIS_URL as DEPLOY_REDIS_URL
@@ -115,3 +117,121 @@ def test_without_a_cache_the_figures_are_live(client, create_round, create_propo
     create_proposal(round=round_)
     assert contributors(client.get(url).text) == 2
     assert "counted again" not in client.get(url, headers={"Accept-Language": "en"}).text
+
+
+# --- One count at a time (participation.figures) ------------------------------------------
+
+
+class Counter:
+    """A costly count that the test lets finish when it chooses."""
+
+    def __init__(self):
+        self.calls = 0
+        self.value = "first"
+        self.started = threading.Event()
+        self.release = threading.Event()
+        self.release.set()
+
+    def count(self, round_id):
+        self.calls += 1
+        self.started.set()
+        assert self.release.wait(10)
+        return f"{self.value} of {round_id}"
+
+
+@pytest.fixture
+def counted(cached_app, monkeypatch):
+    """A ``kept`` count, its counter, and a clock the test moves."""
+    clock = [1_000_000.0]
+    monkeypatch.setattr(figures, "now", lambda: clock[0])
+    counter = Counter()
+    count = figures.kept(counter.count)
+    with cached_app.app_context():
+        yield count, counter, clock
+
+
+def in_thread(app, call):
+    """``call()`` in another thread, as another worker would: its result in ``results``."""
+    results = []
+
+    def run():
+        with app.app_context():
+            results.append(call())
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, results
+
+
+def test_kept_figures_are_counted_once_while_fresh_then_again(counted):
+    count, counter, clock = counted
+    assert count(7) == "first of 7"
+    counter.value = "second"
+    clock[0] += 299
+    assert count(7) == "first of 7"
+    assert counter.calls == 1
+    assert count(8) == "second of 8"  # other arguments, other figures
+    clock[0] += 2
+    assert count(7) == "second of 7"
+    assert counter.calls == 3
+
+
+def test_while_one_process_counts_again_the_others_get_the_figures_it_replaces(
+    cached_app, counted
+):
+    count, counter, clock = counted
+    assert count(7) == "first of 7"
+    clock[0] += 301
+    counter.value, counter.started, counter.release = "second", threading.Event(), threading.Event()
+    thread, results = in_thread(cached_app, lambda: count(7))
+    assert counter.started.wait(10)
+    # Asked during the count: the stale figures, at once, and no second count.
+    assert count(7) == "first of 7"
+    assert counter.calls == 2
+    counter.release.set()
+    thread.join(10)
+    assert results == ["second of 7"]
+    assert count(7) == "second of 7"
+    assert counter.calls == 2
+
+
+def test_figures_nobody_has_counted_yet_are_waited_for_not_counted_twice(cached_app, counted):
+    count, counter, _ = counted
+    counter.release.clear()
+    thread, results = in_thread(cached_app, lambda: count(7))
+    assert counter.started.wait(10)
+    waiting, waited = in_thread(cached_app, lambda: count(7))
+    waiting.join(0.3)
+    assert waiting.is_alive() and not waited  # waits for the count
+    counter.release.set()
+    thread.join(10)
+    waiting.join(10)
+    assert results == waited == ["first of 7"]
+    assert counter.calls == 1
+
+
+def test_a_turn_whose_count_never_ended_is_taken_over(cached_app, counted, monkeypatch):
+    count, counter, clock = counted
+    monkeypatch.setattr(figures, "_wait_for", lambda key: pytest.fail("waited for a dead turn"))
+    # A process took its turn and died; the cache kept the turn past its time.
+    key = f"{__name__}.Counter.count(7,)"
+    cache.set(figures._turn(key), clock[0] - 1, timeout=300)
+    assert count(7) == "first of 7"
+    assert counter.calls == 1
+
+
+def test_a_count_that_fails_gives_its_turn_back(counted):
+    count, counter, _ = counted
+    counter.release = None  # the count raises
+    with pytest.raises(AttributeError):
+        count(7)
+    counter.release = threading.Event()
+    counter.release.set()
+    assert count(7) == "first of 7"
+
+
+def test_without_a_cache_kept_figures_are_counted_every_time(app, monkeypatch):
+    counter = Counter()
+    count = figures.kept(counter.count)
+    assert count(7) == count(7) == "first of 7"
+    assert counter.calls == 2
