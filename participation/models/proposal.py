@@ -199,9 +199,12 @@ class Proposal(db.Model):
     @is_visible.inplace.expression
     @classmethod
     def _is_visible_expression(cls):
+        from ..database import written_in
         from ..proposals.state import PUBLIC_STATUSES
 
-        return and_(cls.status.in_(PUBLIC_STATUSES), cls.hidden_at.is_(None))
+        # Written into the statement: the partial indexes on what the public sees
+        # (``ix_proposals_visible_*``) then serve a prepared statement's generic plan too.
+        return and_(written_in(cls.status, PUBLIC_STATUSES), cls.hidden_at.is_(None))
 
     @property
     def total_supports(self) -> int:

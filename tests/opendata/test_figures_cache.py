@@ -176,9 +176,7 @@ def test_kept_figures_are_counted_once_while_fresh_then_again(counted):
     assert counter.calls == 3
 
 
-def test_while_one_process_counts_again_the_others_get_the_figures_it_replaces(
-    cached_app, counted
-):
+def test_while_one_process_counts_again_the_others_get_the_figures_it_replaces(cached_app, counted):
     count, counter, clock = counted
     assert count(7) == "first of 7"
     clock[0] += 301
