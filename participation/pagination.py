@@ -9,8 +9,9 @@ filter, not paged to its end. A page past the limit, asked by its address, is st
 
 from flask import current_app
 from flask_sqlalchemy.pagination import SelectPagination
-from sqlalchemy import Select, bindparam, func, literal_column, select
+from sqlalchemy import Select, func, literal_column, select
 
+from .database import written_number
 from .extensions import db
 
 
@@ -35,7 +36,7 @@ def counted_up_to(query: Select) -> Select:
     found = (
         query.order_by(None)
         .with_only_columns(literal_column("1"), maintain_column_froms=True)
-        .limit(bindparam("count_limit"))
+        .limit(written_number("count_limit"))
         .subquery()
     )
     return select(func.count()).select_from(found)
@@ -86,8 +87,11 @@ class IdsFirstPagination(BoundedPagination):
 
     def _query_items(self) -> list:
         args = self._query_args
-        page = args["select"].limit(self.per_page).offset(self._query_offset).subquery("page")
-        return list(args["session"].scalars(rows_of(args["model"], page, *args["options"])))
+        limit, offset = written_number("limit"), written_number("offset")
+        page = args["select"].limit(limit).offset(offset).subquery("page")
+        found = rows_of(args["model"], page, *args["options"])
+        params = {"limit": self.per_page, "offset": self._query_offset}
+        return list(args["session"].scalars(found, params))
 
 
 def bounded_page(

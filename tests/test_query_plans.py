@@ -45,6 +45,7 @@ def planner(app):
                 prepared = pieces[0] + "".join(
                     f"${n}{piece}" for n, piece in enumerate(pieces[1:], start=1)
                 )
+                prepared = prepared.replace("%%", "%")  # sent without parameters: as written
                 cursor.execute(f"PREPARE planned_{number} AS {prepared}")
                 values = sql.SQL(", ").join(sql.Literal(parameters[n]) for n in names)
                 arguments = sql.SQL("({})").format(values) if names else sql.SQL("")
@@ -200,3 +201,19 @@ def test_a_requests_statements_start_no_parallel_workers(planner, client):
     """Starting a worker took 4 ms, more than any statement of a page (``database.py``)."""
     client.get("/")
     assert db.session.execute(text("SHOW max_parallel_workers_per_gather")).scalar() == "0"
+
+
+@pytest.mark.parametrize("filters", [{}, {"search": "vélo"}, {"sort": "random", "seed": 7}])
+def test_a_lists_page_writes_its_limit_and_offset_into_its_statement(
+    planner, create_proposal, filters
+):
+    """As the API's (``database.written_number``): the list's page of ids was planned again at
+    each request, 1.0 ms of SQL at full scale, 0.4 with them written in."""
+    from participation.proposals.services import ProposalFilters, browse_page
+
+    round_ = create_proposal(title="Un garage à vélos").round
+    plans = planner(lambda: browse_page(round_, ProposalFilters(**filters), 2, 20), generic=True)
+    (statement,) = [statement for statement, _plan in plans if " JOIN (SELECT" in statement]
+    assert "LIMIT 20 OFFSET 20" in statement or "LIMIT 40" in statement, statement
+    (counted,) = [statement for statement, _plan in plans if "count(*)" in statement]
+    assert "LIMIT 1001" in counted, counted

@@ -21,6 +21,7 @@ from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.local import LocalProxy
 
+from ..database import written_number
 from ..errors import NotAllowed
 from ..extensions import db
 from ..models import Comment, Proposal, Report, User, utcnow
@@ -349,8 +350,8 @@ def _thread_statements(shows_hidden: bool) -> tuple[Select, Select, Select, Sele
     page = (
         top_level.options(joinedload(Comment.author))
         .order_by(Comment.created_at, Comment.id)
-        .limit(bindparam("limit"))
-        .offset(bindparam("offset"))
+        .limit(written_number("limit"))
+        .offset(written_number("offset"))
     )
     count = select(func.count()).select_from(top_level.subquery())
     replies = (
