@@ -187,14 +187,15 @@ def test_the_moderation_queues_generic_plans_read_their_partial_indexes(planner,
 def test_the_apis_page_writes_its_limit_into_its_statement(planner, create_proposal):
     """A generic plan guesses an unknown limit at a tenth of the rows: PostgreSQL found the
     API's list dearer so, and planned its six joins again at each request (4.5 ms). With the
-    limit written in, its generic plan reads a page from the partial index."""
+    limit written in, its generic plan reads a page from the partial index (a test's table is
+    too small for the planner to weigh a parallel plan)."""
     from participation.api import services
 
     round_ = create_proposal().round
     plans = planner(lambda: services.proposals_page(round=round_.slug, limit=20), generic=True)
     statement, plan = plans[0]
     assert "LIMIT 21" in statement, statement
-    assert "ix_proposals_visible_" in plan and "Gather" not in plan, plan
+    assert "ix_proposals_visible_" in plan, plan
 
 
 def test_a_requests_statements_start_no_parallel_workers(planner, client):
@@ -214,6 +215,8 @@ def test_a_lists_page_writes_its_limit_and_offset_into_its_statement(
     round_ = create_proposal(title="Un garage à vélos").round
     plans = planner(lambda: browse_page(round_, ProposalFilters(**filters), 2, 20), generic=True)
     (statement,) = [statement for statement, _plan in plans if " JOIN (SELECT" in statement]
-    assert "LIMIT 20 OFFSET 20" in statement or "LIMIT 40" in statement, statement
+    # The random order reads each of its two parts up to the page's end (limit + offset).
+    written = "LIMIT 20 + 20" if "random" in filters.values() else "LIMIT 20 OFFSET 20"
+    assert written in statement, statement
     (counted,) = [statement for statement, _plan in plans if "count(*)" in statement]
     assert "LIMIT 1001" in counted, counted

@@ -488,8 +488,8 @@ class ShuffledPagination(BoundedPagination):
             shuffle.start,
             shuffle.descending,
             shuffle.mix,
-            self.per_page,
-            self._query_offset,
+            written_number("limit", self.per_page),
+            written_number("offset", self._query_offset),
         )
         return list(args["session"].scalars(page))
 

@@ -213,16 +213,18 @@ def test_a_turn_whose_count_never_ended_is_taken_over(cached_app, counted, monke
     monkeypatch.setattr(figures, "_wait_for", lambda key: pytest.fail("waited for a dead turn"))
     # A process took its turn and died; the cache kept the turn past its time.
     key = f"{__name__}.Counter.count(7,)"
-    cache.set(figures._turn(key), clock[0] - 1, timeout=300)
+    cache.set(figures._turn(key), (clock[0] - 1, "a dead process's"), timeout=300)
     assert count(7) == "first of 7"
     assert counter.calls == 1
 
 
-def test_a_count_that_fails_gives_its_turn_back(counted):
+def test_a_count_that_fails_gives_its_turn_back(counted, monkeypatch):
     count, counter, _ = counted
     counter.release = None  # the count raises
     with pytest.raises(AttributeError):
         count(7)
+    assert cache.get(figures._turn(f"{__name__}.Counter.count(7,)")) is None
+    monkeypatch.setattr(figures, "_wait_for", lambda key: pytest.fail("waited for no one"))
     counter.release = threading.Event()
     counter.release.set()
     assert count(7) == "first of 7"
@@ -232,4 +234,14 @@ def test_without_a_cache_kept_figures_are_counted_every_time(app, monkeypatch):
     counter = Counter()
     count = figures.kept(counter.count)
     assert count(7) == count(7) == "first of 7"
+    assert counter.calls == 2
+
+
+def test_when_the_cache_fails_the_figures_are_counted_without_it(app_factory):
+    # A Redis that does not answer (nothing listens on port 1): the page is served anyway.
+    down = app_factory(CACHE_TYPE="RedisCache", CACHE_REDIS_URL="redis://127.0.0.1:1/0")
+    counter = Counter()
+    count = figures.kept(counter.count)
+    with down.app_context():
+        assert count(7) == count(7) == "first of 7"
     assert counter.calls == 2
