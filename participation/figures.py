@@ -55,13 +55,12 @@ def kept(function: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args):
         key = f"{name}{args!r}"
         try:
-            entry = _fresh_or_turn(key)
+            entry, token = _kept_or_turn(key)
         except Exception:
             logger.exception("the figures' cache failed: counted without it")
             return function(*args)
-        if entry is not None and not isinstance(entry, str):
+        if entry is not None:
             return entry[1]
-        token = entry  # this process's turn, or None
         try:
             value = function(*args)
             fresh_for = current_app.config["CACHE_DEFAULT_TIMEOUT"]
@@ -75,24 +74,23 @@ def kept(function: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _fresh_or_turn(key: str) -> tuple[float, Any] | str | None:
-    """Figures to give for ``key`` (fresh ones; stale ones while another process counts; what
-    it counted, waited for), or this process's turn to count them (a token), or None: count
-    them without a turn (the other process took too long)."""
+def _kept_or_turn(key: str) -> tuple[tuple[float, Any] | None, str | None]:
+    """(figures to give for ``key``, None) — fresh ones; stale ones while another process
+    counts; what it counted, waited for — or (None, this process's turn to count them), or
+    (None, None): count them without a turn (the other process took too long)."""
     entry = cache.get(key)
     if entry is not None and entry[0] > now():
-        return entry
+        return entry, None
     token = _take_turn(key)
     if token is None:
-        if entry is not None:
-            return entry  # stale: another process is counting
-        return _wait_for(key)
+        # Stale while another process counts them, or never counted: wait for its count.
+        return (entry if entry is not None else _wait_for(key)), None
     # Another process may have kept them between the first look and the turn.
     counted = cache.get(key)
     if counted is not None and counted[0] > now():
         _give_back(key, token)
-        return counted
-    return token
+        return counted, None
+    return None, token
 
 
 def _turn(key: str) -> str:
@@ -104,13 +102,18 @@ def _take_turn(key: str) -> str | None:
     has overrun ``TURN_SECONDS`` (the cache may have kept its turn past its expiry)."""
     turn = _turn(key)
     token = secrets.token_hex(8)
-    if cache.add(turn, (now() + TURN_SECONDS, token), timeout=TURN_SECONDS):
-        return token
+
+    def claim() -> str | None:
+        return (
+            token if cache.add(turn, (now() + TURN_SECONDS, token), timeout=TURN_SECONDS) else None
+        )
+
+    if claimed := claim():
+        return claimed
     held = cache.get(turn)
     if held is not None and held[0] < now():
         cache.delete(turn)
-        if cache.add(turn, (now() + TURN_SECONDS, token), timeout=TURN_SECONDS):
-            return token
+        return claim()
     return None
 
 

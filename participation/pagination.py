@@ -87,11 +87,10 @@ class IdsFirstPagination(BoundedPagination):
 
     def _query_items(self) -> list:
         args = self._query_args
-        limit, offset = written_number("limit"), written_number("offset")
+        limit = written_number("limit", self.per_page)
+        offset = written_number("offset", self._query_offset)
         page = args["select"].limit(limit).offset(offset).subquery("page")
-        found = rows_of(args["model"], page, *args["options"])
-        params = {"limit": self.per_page, "offset": self._query_offset}
-        return list(args["session"].scalars(found, params))
+        return list(args["session"].scalars(rows_of(args["model"], page, *args["options"])))
 
 
 def bounded_page(
