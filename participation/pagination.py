@@ -58,7 +58,10 @@ class BoundedPagination(SelectPagination):
         if counting is None:
             counting = counted_up_to(args["select"])
         params = {**args.get("params", {}), "count_limit": self.limit + 1}
-        counted = args["session"].scalar(counting, params)
+        return self._bounded(args["session"].scalar(counting, params))
+
+    def _bounded(self, counted: int) -> int:
+        """The total shown for ``counted`` rows, counted up to the limit and one more."""
         self.more = counted > self.limit
         return min(counted, self.limit)
 
@@ -80,17 +83,59 @@ def rows_of(model, page, *options, order=None) -> Select:
 
 
 class IdsFirstPagination(BoundedPagination):
-    """A page of a query of ids and their ``key``, in its order: the page's ids are picked
-    first, then their rows of ``model`` with ``options`` (``rows_of``), by primary key. Sorting
-    whole rows read and carried every column of every row sorted, and PostgreSQL planned such
-    a query in 2 ms; the count reads the ids alone, up to the limit."""
+    """A page of a query of ids and their ``key``, ordered by its key downwards, then its id
+    (a search's matches, best first): the page's ids are picked first, then their rows of
+    ``model`` with ``options`` (``rows_of``), by primary key. Sorting whole rows read and
+    carried every column of every row sorted, and PostgreSQL planned such a query in 2 ms.
+
+    The page and the count are read in one statement, which takes the matches up to the limit
+    and one more, and counts them as it sorts them (a window over them all): the page and the
+    count had each read every match, 763 rows on 695 pages of the table for "vélo" at Madrid's
+    scale (3.8 ms of SQL for both, 2.0 in one). Past the limit, the matches taken were any,
+    not the first: the page is read again from all of them, in their order. A page past the
+    last shows no row to count on: the matches are then counted alone."""
+
+    counts_every_match = False
 
     def _query_items(self) -> list:
         args = self._query_args
+        matches = args["select"].order_by(None)
+        if not self.counts_every_match:
+            matches = matches.limit(written_number("count_limit", self.limit + 1))
+        matches = matches.subquery("matches")
+        page = (
+            select(matches.c.id, matches.c.key, func.count().over().label("total"))
+            .order_by(matches.c.key.desc(), matches.c.id.desc())
+            .limit(written_number("limit", self.per_page))
+            .offset(written_number("offset", self._query_offset))
+            .subquery("page")
+        )
+        rows = (
+            args["session"]
+            .execute(rows_of(args["model"], page, *args["options"]).add_columns(page.c.total))
+            .all()
+        )
+        self._counted = None  # a page past the last: the matches are counted alone
+        if rows or self._query_offset == 0:
+            self._counted = self._bounded(rows[0].total if rows else 0)
+        if self.counts_every_match or not self.more:
+            return [item for item, _total in rows]
         limit = written_number("limit", self.per_page)
         offset = written_number("offset", self._query_offset)
-        page = args["select"].limit(limit).offset(offset).subquery("page")
-        return list(args["session"].scalars(rows_of(args["model"], page, *args["options"])))
+        ordered = args["select"].limit(limit).offset(offset).subquery("page")
+        return list(args["session"].scalars(rows_of(args["model"], ordered, *args["options"])))
+
+    def _query_count(self) -> int:
+        if self._counted is None:
+            return super()._query_count()
+        return self._counted
+
+
+class RankedPagination(IdsFirstPagination):
+    """An ``IdsFirstPagination`` whose order reads every match (a rank computed for each): the
+    statement counts them all as it sorts them, and its page is always the right one."""
+
+    counts_every_match = True
 
 
 def bounded_page(

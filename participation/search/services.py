@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Deliberation, Proposal, Round
-from ..pagination import IdsFirstPagination, bounded_page
+from ..pagination import RankedPagination, bounded_page
 from ..proposals.state import Allows, statuses_allowing
 from ..text import plain_text
 from . import french, index
@@ -35,7 +35,7 @@ def ranked(query: Select, model, search: french.Query) -> Select:
 
 def search_proposals(search: french.Query, round_: Round | None = None) -> Select:
     """The ids of the proposals that match ``search``, with their rank as ``key``, best first,
-    for ``pagination.IdsFirstPagination`` (``proposal_rows``)."""
+    for ``pagination.RankedPagination`` (``proposal_rows``)."""
     # Proposals still under discussion: neither hidden, withdrawn nor merged.
     condition, rank, join = index.match(Proposal, search)
     query = select(Proposal.id, rank.label("key")).where(
@@ -50,14 +50,15 @@ def search_proposals(search: french.Query, round_: Round | None = None) -> Selec
 
 def proposals_page(
     search: french.Query, round_: Round | None, page: int, per_page: int
-) -> IdsFirstPagination:
+) -> RankedPagination:
     """Page ``page`` of the proposals that match ``search``, best first, with what the search
-    page shows of them, counted up to a limit: the page's ids picked by their rank first."""
+    page shows of them: the page's ids picked by their rank first, every match counted by the
+    statement that ranks them (the total shown up to a limit)."""
     return bounded_page(
         search_proposals(search, round_),
         page,
         per_page,
-        IdsFirstPagination,
+        RankedPagination,
         model=Proposal,
         options=(
             selectinload(Proposal.round),

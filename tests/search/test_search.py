@@ -265,3 +265,87 @@ def test_the_search_pages_read_the_proposals_found_in_their_order(app, stations)
     shown = [p for page in pages for p in page.items]
     assert len(ranked) > 4 and [p.id for p in shown] == ranked
     assert all(p.round_id == stations.id and "gare" in p.title.lower() for p in shown)
+
+
+@pytest.fixture
+def supported_stations(app, create_round, create_proposal):
+    """Five proposals about the station, the later ones more supported: the first matches a
+    table gives in no order are not the most supported."""
+    round_ = create_round()
+    for n in range(5):
+        create_proposal(round=round_, title=f"Une gare numéro {n}", support_count=10 * n)
+    assert round_.pillars, "the round and its pillars read now, not counted with a page"
+    return round_
+
+
+def _listed(round_, page: int, per_page: int = 2):
+    from participation.proposals.services import ProposalFilters, browse_page
+
+    return browse_page(round_, ProposalFilters(search="gare"), page, per_page)
+
+
+def test_a_search_in_a_list_reads_its_page_and_its_count_in_one_statement(
+    app, supported_stations, count_queries
+):
+    """Within the limit, the statement that reads the page counts every match as it sorts
+    them (``pagination.IdsFirstPagination``)."""
+    app.config["LIST_COUNT_LIMIT"] = 5
+    with count_queries() as counter:
+        page = _listed(supported_stations, 1)
+    assert counter.count == 1, counter.statements
+    assert [p.title for p in page.items] == ["Une gare numéro 4", "Une gare numéro 3"]
+    assert (page.total, page.more, page.pages) == (5, False, 3)
+    last = _listed(supported_stations, 3)
+    assert [p.title for p in last.items] == ["Une gare numéro 0"] and last.total == 5
+
+
+def test_past_the_limit_a_search_in_a_list_reads_its_page_again_in_its_order(
+    app, supported_stations, count_queries
+):
+    """The matches up to the limit were any, not the most supported: the page is read again
+    from all of them."""
+    app.config["LIST_COUNT_LIMIT"] = 3
+    with count_queries() as counter:
+        page = _listed(supported_stations, 1)
+    assert counter.count == 2, counter.statements
+    assert [p.title for p in page.items] == ["Une gare numéro 4", "Une gare numéro 3"]
+    assert (page.total, page.more) == (3, True)
+
+
+def test_a_search_page_past_the_last_counts_the_matches_alone(
+    app, supported_stations, count_queries
+):
+    app.config["LIST_COUNT_LIMIT"] = 5
+    with count_queries() as counter:
+        page = _listed(supported_stations, 4)
+    assert page.items == [] and (page.total, page.more, page.pages) == (5, False, 3)
+    assert counter.count == 2, "no row to count on: the matches counted apart"
+
+
+def test_a_search_that_finds_nothing_says_so_in_one_statement(
+    app, supported_stations, count_queries
+):
+    from participation.proposals.services import ProposalFilters, browse_page
+
+    with count_queries() as counter:
+        page = browse_page(supported_stations, ProposalFilters(search="beffroi"), 1, 2)
+    assert page.items == [] and (page.total, page.more, page.pages) == (0, False, 0)
+    assert counter.count == 1, counter.statements
+
+
+def test_the_search_page_counts_every_match_in_the_statement_that_ranks_them(
+    app, supported_stations, count_queries
+):
+    """Its order ranks every match: its one statement gives the right page and counts them
+    all, past the limit too."""
+    from participation.search.services import proposals_page
+
+    app.config["LIST_COUNT_LIMIT"] = 3
+    wanted = french.parse("gare")
+    ranked = list(db.session.scalars(search_proposals(wanted, supported_stations)))
+    with count_queries() as counter:
+        page = proposals_page(wanted, supported_stations, 1, 2)
+    read = [s for s in counter.statements if "FROM proposals" in s]
+    assert len(read) == 1 and "count(*) OVER ()" in read[0], counter.statements
+    assert [p.id for p in page.items] == ranked[:2]
+    assert (page.total, page.more) == (3, True)
