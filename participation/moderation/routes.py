@@ -107,7 +107,7 @@ def _proposal_page(proposal: Proposal, status: int = 200, **forms):
     return render_template(
         "moderation/proposal.html",
         proposal=proposal,
-        trail=trail(proposal, current_user),
+        trail=trail(proposal, current_user, actors=True),
         reports=queues.reports_for(proposal),
         decision_form=decision,
         hide_form=forms.get("hide") or ReasonForm(prefix="hide", formdata=None),

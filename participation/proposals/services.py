@@ -665,24 +665,30 @@ def _prepared_browse(narrowed: tuple[str, ...], sort: str) -> tuple:
     return rows_of(Proposal, ids.subquery("page"), *_related(lazyload)), counted_up_to(query)
 
 
-def trail(proposal: Proposal, viewer: User | None) -> list[ProposalEvent]:
+def trail(proposal: Proposal, viewer: User | None, actors: bool = False) -> list[ProposalEvent]:
     """The proposal's trail as ``viewer`` may read it: its public lines, and the private ones
-    for those who may read its history (``rules.can_read_history``)."""
-    return public_trail(proposal, include_private=bool(rules.can_read_history(viewer, proposal)))
+    for those who may read its history (``rules.can_read_history``). ``actors``: with who did
+    each (the moderators' page shows them; the public page does not)."""
+    private = bool(rules.can_read_history(viewer, proposal))
+    return public_trail(proposal, include_private=private, actors=actors)
 
 
-def public_trail(proposal: Proposal, include_private: bool = False) -> list[ProposalEvent]:
-    return list(db.session.scalars(_trail_statement(include_private), {"proposal_id": proposal.id}))
+def public_trail(
+    proposal: Proposal, include_private: bool = False, actors: bool = False
+) -> list[ProposalEvent]:
+    statement = _trail_statement(include_private, actors)
+    return list(db.session.scalars(statement, {"proposal_id": proposal.id}))
 
 
 @functools.cache
-def _trail_statement(include_private: bool):
+def _trail_statement(include_private: bool, actors: bool):
     query = (
         select(ProposalEvent)
         .where(ProposalEvent.proposal_id == bindparam("proposal_id"))
-        .options(joinedload(ProposalEvent.actor))
         .order_by(ProposalEvent.created_at, ProposalEvent.id)
     )
+    if actors:
+        query = query.options(joinedload(ProposalEvent.actor))
     if not include_private:
         query = query.where(ProposalEvent.is_public.is_(True))
     return query
@@ -757,8 +763,6 @@ def _proposal_in_url_statement():
             joinedload(Proposal.pillar),
             joinedload(Proposal.neighbourhood),
             joinedload(Proposal.author),
-            joinedload(Proposal.merged_into),
-            joinedload(Proposal.deliberation),
             joinedload(Proposal.revision),
         )
     )
@@ -767,7 +771,10 @@ def _proposal_in_url_statement():
 def proposal_in_url(slug: str, number: int) -> Proposal:
     """The proposal a page's address names (``/rounds/<slug>/proposals/<number>``), or 404, read
     in one query with its round and what its page shows of it. The round's pillars are read only
-    if asked (the edit form's choices): a proposal's page needs its own pillar only."""
+    if asked (the edit form's choices): a proposal's page needs its own pillar only. The
+    proposal it was merged into and the deliberation it became are read when shown, a query
+    each, and only if it has one (most have neither): joining them to every proposal cost a
+    thirtieth of its page's instructions."""
     found = db.session.scalars(
         _proposal_in_url_statement(), {"slug": slug, "number": number}
     ).first()

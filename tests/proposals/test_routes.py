@@ -384,3 +384,39 @@ def test_proposal_page_query_count_does_not_grow(
         )
     db.session.commit()
     assert assert_page_queries(path, 16) == few
+
+
+def test_a_proposals_page_reads_no_merge_deliberation_or_actor_it_does_not_show(
+    client, round_, create_proposal, create_user, count_queries
+):
+    """Most proposals are neither merged nor promoted: their page joins neither a merged
+    proposal nor a deliberation to the proposal (a proposal that has one reads it when shown),
+    and the public trail does not say who did each step, so it reads no account."""
+    from participation.models import ProposalStatus
+    from participation.proposals import state
+
+    proposal = create_proposal(round=round_)
+    state.transition(proposal, ProposalStatus.RETAINED, create_user(role="moderator"), "Oui")
+    with count_queries() as counter:
+        assert client.get(url(round_, str(proposal.number))).status_code == 200
+    read = "\n".join(counter.statements)
+    assert "deliberations" not in read and "proposals_1" not in read, read
+    (events,) = [s for s in counter.statements if "FROM proposal_events" in s]
+    assert "users" not in events, events
+
+
+def test_the_moderators_page_of_a_proposal_reads_who_did_each_step_at_once(
+    client, create_proposal, create_user, sign_in, assert_page_queries
+):
+    from participation.models import ProposalStatus
+    from participation.proposals import state
+
+    moderator = create_user(role="moderator")
+    sign_in(moderator)
+    proposal = create_proposal()
+    path = f"/moderation/proposals/{proposal.id}"
+    few = assert_page_queries(path, 40)
+    for n in range(4):  # decided and corrected by others, one after the other
+        target = ProposalStatus.RETAINED if n % 2 == 0 else ProposalStatus.NOT_RETAINED
+        state.transition(proposal, target, create_user(role="moderator"), f"Décision {n}")
+    assert assert_page_queries(path, 40) == few
