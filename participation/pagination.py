@@ -99,6 +99,8 @@ class IdsFirstPagination(BoundedPagination):
 
     def _query_items(self) -> list:
         args = self._query_args
+        limit = written_number("limit", self.per_page)
+        offset = written_number("offset", self._query_offset)
         matches = args["select"].order_by(None)
         if not self.counts_every_match:
             matches = matches.limit(written_number("count_limit", self.limit + 1))
@@ -106,8 +108,8 @@ class IdsFirstPagination(BoundedPagination):
         page = (
             select(matches.c.id, matches.c.key, func.count().over().label("total"))
             .order_by(matches.c.key.desc(), matches.c.id.desc())
-            .limit(written_number("limit", self.per_page))
-            .offset(written_number("offset", self._query_offset))
+            .limit(limit)
+            .offset(offset)
             .subquery("page")
         )
         rows = (
@@ -120,8 +122,6 @@ class IdsFirstPagination(BoundedPagination):
             self._counted = self._bounded(rows[0].total if rows else 0)
         if self.counts_every_match or not self.more:
             return [item for item, _total in rows]
-        limit = written_number("limit", self.per_page)
-        offset = written_number("offset", self._query_offset)
         ordered = args["select"].limit(limit).offset(offset).subquery("page")
         return list(args["session"].scalars(rows_of(args["model"], ordered, *args["options"])))
 

@@ -149,3 +149,32 @@ def test_postgresql_keeps_a_pages_prepared_statements_between_requests(
         connection.rollback()
     # The page's reads (its round, the proposal, its trail, its comments and their count…).
     assert prepared >= 5
+
+
+def test_a_written_number_is_written_into_the_statement_and_required_without_a_value(app):
+    """``database.written_number``: a page's limit, written into the statement sent (not a
+    parameter), given when the statement is built or at each execution, and then required."""
+    from sqlalchemy import event, literal, select
+    from sqlalchemy.exc import StatementError
+
+    from participation.database import written_number
+
+    sent = []
+
+    def record(_conn, _cursor, statement, *_args):
+        sent.append(statement)
+
+    # Two shapes: SQLAlchemy's cache of compiled statements would give a statement the
+    # compiled form of another of the same shape, whether its number was required or not.
+    given = select(literal(1).label("given")).limit(written_number("limit", 3))
+    later = select(literal(1).label("later")).limit(written_number("limit"))
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        with db.engine.connect() as connection:
+            assert connection.execute(given).scalar() == 1
+            assert connection.execute(later, {"limit": 4}).scalar() == 1
+            with pytest.raises(StatementError):
+                connection.execute(later)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert "LIMIT 3" in sent[0] and "LIMIT 4" in sent[1], sent

@@ -773,8 +773,8 @@ def proposal_in_url(slug: str, number: int) -> Proposal:
     in one query with its round and what its page shows of it. The round's pillars are read only
     if asked (the edit form's choices): a proposal's page needs its own pillar only. The
     proposal it was merged into and the deliberation it became are read when shown, a query
-    each, and only if it has one (most have neither): joining them to every proposal cost a
-    thirtieth of its page's instructions."""
+    each, and only if it has one (most have neither): joining them to every proposal cost 3 %
+    of its page's instructions."""
     found = db.session.scalars(
         _proposal_in_url_statement(), {"slug": slug, "number": number}
     ).first()
