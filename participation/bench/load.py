@@ -219,6 +219,7 @@ def drive(url: str, connections: int, duration: int, cookie: str | None = None) 
     return {
         "connections": connections,
         "requests": figures["requests"],
+        "seconds": round(seconds, 3),
         "requests_per_s": round(figures["requests"] / seconds, 1) if seconds else 0.0,
         "p50_ms": round(figures["p50_us"] / 1000, 1),
         "p95_ms": round(figures["p95_us"] / 1000, 1),

@@ -38,6 +38,9 @@ class Page:
     # Asked of nginx in front of gunicorn, as the deployment example sets it up (its cache
     # serves a visitor's page again), instead of gunicorn itself.
     through_nginx: bool = False
+    # The visitor's page a signed-in person's page is compared with: the two are also measured
+    # in turns, a second each, so that the machine's other work weighs on both alike.
+    beside: str | None = None
 
 
 @dataclass(frozen=True)
@@ -119,9 +122,17 @@ def pages(db) -> list[Page]:
         Page("API, proposals", f"/api/v1/proposals?round={round_.slug}"),
         Page("moderator home", "/moderation/", as_person="moderator"),
         # What a signed-in resident is shown: their supports marked, the forms with a token.
-        Page("proposals, most supported, signed in", listing, as_person="resident"),
         Page(
-            "proposal with 1,000 comments, signed in", f"{listing}{busiest}", as_person="resident"
+            "proposals, most supported, signed in",
+            listing,
+            as_person="resident",
+            beside="proposals, most supported",
+        ),
+        Page(
+            "proposal with 1,000 comments, signed in",
+            f"{listing}{busiest}",
+            as_person="resident",
+            beside="proposal with 1,000 comments",
         ),
         # A visitor's repeat views, served by nginx's cache for the few seconds the app allows.
         Page("proposals, most supported, via nginx", listing, through_nginx=True),
@@ -250,8 +261,9 @@ def session_cookie(secret_key: str, session: dict) -> str:
 
 def measure(
     settings: Settings, pages_: list[Page], sessions: dict[str, dict]
-) -> dict[str, list[dict]]:
-    """Every page through gunicorn in the production configuration, at each connection count."""
+) -> tuple[dict[str, list[dict]], list[dict]]:
+    """Every page through gunicorn in the production configuration, at each connection count;
+    then each signed-in page and the visitor's page it is compared with, in turns."""
     secret_key = secrets.token_urlsafe(32)
     environment = {
         key: value
@@ -319,7 +331,70 @@ def measure(
                     f"(load {run['load_average']})",
                     flush=True,
                 )
-    return results
+        by_name = {page.name: page for page in pages_}
+        pairs = []
+        for page in pages_:
+            beside = by_name.get(page.beside) if page.beside else None
+            if beside is None:
+                continue
+            for connections in settings.connections:
+                pair = in_turns(
+                    server,
+                    (server.base_url + beside.url, cookies.get(beside.as_person)),
+                    (server.base_url + page.url, cookies.get(page.as_person)),
+                    connections,
+                    settings.duration,
+                )
+                pairs.append({"page": page.name, "beside": beside.name, **pair})
+                print(
+                    f"  {page.name:41} {connections:>3} conn. in turns with {beside.name!r}: "
+                    f"{pair['ratio']}× its time",
+                    flush=True,
+                )
+    return results, pairs
+
+
+def in_turns(
+    server: Gunicorn,
+    first: tuple[str, str | None],
+    second: tuple[str, str | None],
+    connections: int,
+    turns: int,
+) -> dict:
+    """Two pages (url, cookie) driven by turns, a second each, ``turns`` times: what the other
+    work of the machine takes weighs on both alike, where two runs minutes apart can differ by
+    half. The ratio is the first page's requests/s over the second's: how many times the
+    second's time."""
+    runs: tuple[list[dict], list[dict]] = ([], [])
+    for _ in range(max(turns, 1)):
+        for (url, cookie), done in zip((first, second), runs, strict=True):
+            done.append(drive(url, connections, 1, cookie))
+            drain(server)
+    return turns_summary(connections, *runs)
+
+
+def turns_summary(connections: int, first: list[dict], second: list[dict]) -> dict:
+    """The figures of two pages measured in turns (``in_turns``)."""
+
+    def rate(runs: list[dict]) -> float:
+        seconds = sum(run["seconds"] for run in runs)
+        return sum(run["requests"] for run in runs) / seconds if seconds else 0.0
+
+    statuses: dict[int, int] = {}
+    for run in first + second:
+        for status, n in run["statuses"].items():
+            statuses[status] = statuses.get(status, 0) + n
+    first_rate, second_rate = rate(first), rate(second)
+    return {
+        "connections": connections,
+        "turns": len(first),
+        "beside_requests_per_s": round(first_rate, 1),
+        "requests_per_s": round(second_rate, 1),
+        "ratio": round(first_rate / second_rate, 2) if first_rate and second_rate else None,
+        "requests": sum(run["requests"] for run in second),
+        "statuses": statuses,
+        "errors": sum(run["errors"] for run in first + second),
+    }
 
 
 def drain(server: Gunicorn) -> None:
@@ -335,7 +410,7 @@ class PageFailed(Exception):
 
 
 def assemble(
-    settings: Settings, data: dict, database: dict, pages_, queries, loads, loads_before
+    settings: Settings, data: dict, database: dict, pages_, queries, loads, loads_before, pairs
 ) -> dict:
     bare = {run["connections"]: run["requests_per_s"] for run in loads["bare route"]}
     entries = []
@@ -372,6 +447,7 @@ def assemble(
         },
         "data": data,
         "pages": entries,
+        "pairs": pairs,
     }
 
 
@@ -389,6 +465,14 @@ def failures(report: dict) -> list[str]:
                 )
             elif not run["requests"]:
                 problems.append(f"{where}: no answer within the run (lengthen BENCH_DURATION)")
+    for pair in report.get("pairs", []):
+        where = (
+            f"{pair['page']} in turns with {pair['beside']} at {pair['connections']} connections"
+        )
+        if set(pair["statuses"]) - {200} or pair["errors"]:
+            problems.append(f"{where}: statuses {pair['statuses']}, {pair['errors']} socket errors")
+        elif pair["ratio"] is None:
+            problems.append(f"{where}: no answer within the run (lengthen BENCH_DURATION)")
     return problems
 
 
@@ -420,6 +504,15 @@ def print_table(report: dict) -> None:
                 f"{run['p50_ms']:>8.1f} {run['p95_ms']:>8.1f} {run['p99_ms']:>8.1f} "
                 f"{run['bare_ratio'] or '':>7}"
             )
+    if report.get("pairs"):
+        print("\nIn turns, a second each: a signed-in page and the visitor's page beside it")
+        print(f"{'page':41} {'conn.':>5} {'turns':>5} {'req/s':>8} {'visitor':>8} {'× time':>7}")
+        for pair in report["pairs"]:
+            print(
+                f"{pair['page']:41} {pair['connections']:>5} {pair['turns']:>5} "
+                f"{pair['requests_per_s']:>8.1f} {pair['beside_requests_per_s']:>8.1f} "
+                f"{pair['ratio'] or '':>7}"
+            )
 
 
 def markdown(report: dict) -> str:
@@ -442,6 +535,23 @@ def markdown(report: dict) -> str:
                 f"{run['bare_ratio']:g}" if run["bare_ratio"] else "",
             ]
         lines.append("| " + " | ".join(cells) + " |")
+    if report.get("pairs"):
+        lines += [
+            "",
+            "| signed-in page, in turns with the visitor's | connections | turns "
+            "| req/s | the visitor's req/s | × the visitor's time |",
+            "|" + " --- |" * 6,
+        ]
+        for pair in report["pairs"]:
+            cells = [
+                pair["page"],
+                str(pair["connections"]),
+                str(pair["turns"]),
+                _rate(pair["requests_per_s"]),
+                _rate(pair["beside_requests_per_s"]),
+                f"{pair['ratio']:g}" if pair["ratio"] else "",
+            ]
+            lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -565,12 +675,12 @@ def main(argv: list[str]) -> int:
     )
     loads_before = [round(n, 2) for n in os.getloadavg()]
     try:
-        loads = measure(settings, pages_, sessions)
+        loads, pairs = measure(settings, pages_, sessions)
     except PageFailed as error:
         print(error, file=sys.stderr)
         return 1
     progress("Done.")
-    report = assemble(settings, data, database, pages_, queries, loads, loads_before)
+    report = assemble(settings, data, database, pages_, queries, loads, loads_before, pairs)
     print_table(report)
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"{settings.database}-{settings.scale:g}.json"

@@ -18,7 +18,7 @@ from participation.bench.generate import (
     inventory,
     long_tail,
 )
-from participation.bench.run import failures
+from participation.bench.run import failures, pages, turns_summary
 from participation.extensions import db
 from participation.history.sample import load_sample_content
 from participation.history.services import import_smart_days_2018
@@ -154,3 +154,43 @@ def test_a_page_that_answers_anything_but_200_fails_the_run():
     assert failures(report({200: 50}, status=500))
     assert failures(report({200: 50}, errors=1))
     assert failures(report({}))
+
+
+def test_pages_in_turns_are_compared_over_all_their_turns():
+    def run(requests, seconds, statuses=None):
+        return {
+            "requests": requests,
+            "seconds": seconds,
+            "statuses": statuses or {200: requests},
+            "errors": 0,
+        }
+
+    # The visitor's page: 300 requests in 2 s; the signed-in page: 100 in 1.0 s, then 100 in
+    # 1.0 s while the machine was busier. The ratio is of the sums, not of each turn.
+    pair = turns_summary(8, [run(200, 1.0), run(100, 1.0)], [run(60, 1.0), run(40, 1.0)])
+
+    assert pair["turns"] == 2
+    assert pair["beside_requests_per_s"] == 150.0
+    assert pair["requests_per_s"] == 50.0
+    assert pair["ratio"] == 3.0
+    assert pair["requests"] == 100
+    assert failures({"pages": [], "pairs": [{"page": "p", "beside": "b", **pair}]}) == []
+
+    refused = turns_summary(8, [run(10, 1.0)], [run(10, 1.0, {200: 9, 403: 1})])
+    assert failures({"pages": [], "pairs": [{"page": "p", "beside": "b", **refused}]})
+    silent = turns_summary(8, [run(10, 1.0)], [run(0, 1.0)])
+    assert silent["ratio"] is None
+    assert failures({"pages": [], "pairs": [{"page": "p", "beside": "b", **silent}]})
+
+
+def test_each_signed_in_page_is_measured_beside_a_visitors_page(app):
+    generate(db, SCALE)
+    measured = pages(db)
+    names = {page.name: page for page in measured}
+    signed_in = [page for page in measured if page.as_person == "resident"]
+
+    assert signed_in
+    for page in signed_in:
+        beside = names[page.beside]
+        # The same address, asked by a visitor.
+        assert (beside.url, beside.as_person, beside.through_nginx) == (page.url, None, False)
