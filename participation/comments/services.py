@@ -17,7 +17,7 @@ from functools import cache, cached_property
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, and_, bindparam, delete, exists, func, or_, select, update
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import aliased, defer, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.local import LocalProxy
 
@@ -339,6 +339,14 @@ class Thread:
         )
 
 
+# What a thread reads of its comments and their authors: what the page shows and the rules ask
+# (``Thread.key`` lists it), not a comment's Markdown source nor its author's account.
+_SHOWN = (
+    defer(Comment.body),
+    joinedload(Comment.author).load_only(User.id, User.display_name, User.erased_at),
+)
+
+
 @cache
 def _thread_statements(shows_hidden: bool) -> tuple[Select, Select, Select, Select]:
     """A thread's queries, built once (``comment_thread`` gives their parameters): a page of
@@ -348,26 +356,33 @@ def _thread_statements(shows_hidden: bool) -> tuple[Select, Select, Select, Sele
         bindparam("proposal_id")
     )
     page = (
-        top_level.options(joinedload(Comment.author))
+        top_level.options(*_SHOWN)
         .order_by(Comment.created_at, Comment.id)
         .limit(written_number("limit"))
         .offset(written_number("offset"))
     )
-    count = select(func.count()).select_from(top_level.subquery())
+    count = select(func.count()).select_from(top_level.with_only_columns(Comment.id).subquery())
     replies = (
         select(Comment)
         .where(Comment.parent_id.in_(bindparam("top_ids", expanding=True)))
-        .options(joinedload(Comment.author))
+        .options(*_SHOWN)
         .order_by(Comment.created_at, Comment.id)
     )
     if not shows_hidden:
         replies = replies.where(Comment.is_published)
-    reports = select(Report.comment_id, Report.proposal_id).where(
-        Report.reporter_id == bindparam("viewer_id"),
-        or_(
-            Report.proposal_id == bindparam("proposal_id"),
-            Report.comment_id.in_(bindparam("comment_ids", expanding=True)),
-        ),
+    # The viewer's reports on the proposal and on any of its comments: a person's reports are
+    # few, read from their index, and the statement's text stays the same whatever the page (a
+    # list of the page's ids made a new text at each request, parsed again by the driver).
+    reports = (
+        select(Report.comment_id, Report.proposal_id)
+        .outerjoin(Comment, Comment.id == Report.comment_id)
+        .where(
+            Report.reporter_id == bindparam("viewer_id"),
+            or_(
+                Report.proposal_id == bindparam("proposal_id"),
+                Comment.proposal_id == bindparam("proposal_id"),
+            ),
+        )
     )
     return page, count, replies, reports
 
@@ -376,7 +391,8 @@ def comment_thread(proposal: Proposal, page: int, viewer: User | None) -> Thread
     """Page ``page`` of the top-level comments (oldest first) with all their replies.
 
     A fixed number of queries whatever the size of the discussion: the count and the page (with
-    authors), the replies of the whole page (with authors), the viewer's reports on them.
+    authors), the replies of the whole page (with authors), the viewer's reports on the proposal
+    and its comments.
     """
     # The person behind Flask-Login's proxy: the page asks the rules about them a few times per
     # comment, and each look through the proxy costs as much as the rule.
@@ -418,11 +434,7 @@ def comment_thread(proposal: Proposal, page: int, viewer: User | None) -> Thread
     if viewer is not None and viewer.is_authenticated:
         rows = db.session.execute(
             report_query,
-            {
-                "viewer_id": viewer.id,
-                "proposal_id": proposal.id,
-                "comment_ids": top_ids + [reply.id for reply in replies],
-            },
+            {"viewer_id": viewer.id, "proposal_id": proposal.id},
         )
         for comment_id, proposal_id in rows:
             if proposal_id is not None:

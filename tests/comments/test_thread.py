@@ -148,6 +148,80 @@ def test_each_thread_is_read_with_its_own_values_by_statements_built_once(
     assert _thread_statements.cache_info().misses == 2
 
 
+def test_the_viewers_reports_are_read_by_one_text_whatever_the_page(
+    app, proposal, create_proposal, create_user, create_comment
+):
+    """A reply on the second page, reported by the viewer, is marked there; a report on another
+    proposal's comment is not; and the statement that reads the viewer's reports is the same
+    text on every page (a list of the page's ids made a new one at each request)."""
+    from sqlalchemy import event
+
+    from participation.moderation.reports import report
+
+    app.config["COMMENTS_PER_PAGE"] = 2
+    resident = create_user()
+    tops = [create_comment(proposal, body=f"Sujet {i}", minutes_ago=30 - i) for i in range(3)]
+    create_comment(proposal, body="Autre réponse", parent=tops[1], minutes_ago=6)
+    reply = create_comment(proposal, body="Réponse", parent=tops[2], minutes_ago=5)
+    elsewhere = create_comment(create_proposal(), body="Ailleurs")
+    for item in (tops[0], reply, elsewhere):
+        report(item, resident, "Des insultes envers un voisin.")
+    db.session.commit()
+
+    texts = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        if "FROM reports" in statement:
+            texts.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        with app.test_request_context("/"):
+            first = comment_thread(proposal, 1, resident)
+            second = comment_thread(proposal, 2, resident)
+            assert [first.actions(c).reported for c in first.comments] == [True, False]
+            [last] = second.comments
+            assert not second.actions(last).reported
+            assert second.actions(second.replies(last)[0]).reported
+            assert elsewhere.id not in first.reported_comment_ids | second.reported_comment_ids
+            assert not first.proposal_reported
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    assert len(texts) == 2 and texts[0] == texts[1]
+
+
+def test_a_thread_reads_neither_the_comments_markdown_nor_their_authors_accounts(
+    app, proposal, resident, create_comment
+):
+    """What the list shows of a comment is its HTML and its author's name: the Markdown source,
+    the authors' addresses, password hashes and two-factor secrets stay in the database."""
+    from sqlalchemy import event
+
+    top = create_comment(proposal, body="Premier avis.")
+    create_comment(proposal, body="Une réponse.", parent=top)
+    proposal_id = proposal.id
+    db.session.commit()
+    db.session.expunge_all()
+    texts = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        texts.append(statement)
+
+    proposal = db.session.get(Proposal, proposal_id)
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        html = render_section(app, proposal, None)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    assert "Premier avis." in html and "Une réponse." in html
+    read = [text for text in texts if "FROM comments" in text]
+    assert read
+    for text in read:
+        assert not re.search(r"comments\.body\b(?!_html)", text), text
+        for secret in ("users_1.email", "password_hash", "totp_secret"):
+            assert secret not in text
+
+
 def test_a_threads_verdicts_are_the_rulebooks_asked_comment_by_comment(
     app, create_proposal, create_user, create_comment
 ):
