@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from babel import dates as babel_dates
 from flask import Flask
-from flask_babel import format_date, get_locale, get_timezone
+from flask_babel import get_locale, get_timezone
 
 from .i18n import formatted_number
 from .models import MasterplanStatus, Role, RoundPhase, utcnow
@@ -21,7 +21,20 @@ def current_locale() -> str:
 def localdate(value, fmt: str = "long") -> str:
     if not value:
         return ""
-    return _first_as_ordinal(format_date(value, fmt), fmt, current_locale())
+    return _formatted_date(value, fmt, get_timezone(), get_locale())
+
+
+@lru_cache(maxsize=8192)
+def _formatted_date(value, fmt: str, zone, locale) -> str:
+    """Babel's text for a day, kept as moments are (``_formatted_datetime``): the moderators'
+    queues show two hundred. A moment is the day it is in the person's time zone, as Flask-Babel's
+    ``format_date`` tells it."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        value = value.astimezone(zone)
+    text = babel_dates.format_date(value, fmt, locale=locale)
+    return _first_as_ordinal(text, fmt, locale.language)
 
 
 # The formats that write the day as a number before the month's name, in French.

@@ -63,6 +63,32 @@ def test_times_are_shown_in_paris_time_as_flask_babel_would(app):
             assert localdatetime(None) == ""
 
 
+def test_days_are_told_as_flask_babel_tells_them_in_paris_time(app):
+    """A day is Flask-Babel's ``format_date`` (a moment rebased to Paris time first), with the
+    French ordinal: the 31st of December at 23:30 UTC is the 1st of January in Paris."""
+    from datetime import UTC, date, datetime
+
+    import flask_babel
+
+    from participation.templating import _first_as_ordinal, localdate
+
+    values = (
+        date(2026, 3, 1),
+        datetime(2026, 12, 31, 23, 30),  # naive UTC, as SQLite gives it back
+        datetime(2026, 7, 14, 22, 30, tzinfo=UTC),
+    )
+    for language in ("fr", "en"):
+        with app.app_context(), app.test_request_context(headers={"Accept-Language": language}):
+            for value in values:
+                for fmt in ("short", "medium", "long", "full"):
+                    expected = flask_babel.format_date(value, fmt)
+                    assert localdate(value, fmt) == _first_as_ordinal(expected, fmt, language)
+            assert localdate(None) == ""
+    with app.app_context(), app.test_request_context(headers={"Accept-Language": "fr"}):
+        assert localdate(datetime(2026, 12, 31, 23, 30)) == "1er janvier 2027"
+        assert localdate(datetime(2026, 7, 14, 22, 30, tzinfo=UTC), "short") == "15/07/2026"
+
+
 def test_a_moment_on_a_page_is_told_to_the_minute(app):
     """ "moment": the day as Babel's "medium" writes it, the time to the minute, in Paris time."""
     from datetime import UTC, datetime
