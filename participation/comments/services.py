@@ -16,7 +16,18 @@ from functools import cache, cached_property
 
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, and_, bindparam, delete, exists, func, or_, select, update
+from sqlalchemy import (
+    Select,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    func,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import aliased, defer, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.local import LocalProxy
@@ -347,32 +358,60 @@ _SHOWN = (
 )
 
 
+class ThreadPagination(PreparedPagination):
+    """A page of top-level comments read with their replies and their count, in one statement
+    (``_thread_statements``): three had cost a proposal's page two round trips and their
+    executions. The replies are kept in ``replies``, oldest first. A page past the last has no
+    row to carry the count: the top-level comments are then counted alone."""
+
+    def _query_items(self) -> list[Comment]:
+        args = self._query_args
+        params = {**args["params"], "limit": self.per_page, "offset": self._query_offset}
+        self.replies: list[Comment] = []
+        self._counted = None
+        items = []
+        for comment, total in args["session"].execute(args["select"], params):
+            self._counted = total
+            (items if comment.parent_id is None else self.replies).append(comment)
+        return items
+
+    def _query_count(self) -> int:
+        if self._counted is not None:
+            return self._counted
+        return super()._query_count()
+
+
 @cache
-def _thread_statements(shows_hidden: bool) -> tuple[Select, Select, Select, Select]:
+def _thread_statements(shows_hidden: bool) -> tuple[Select, Select, Select]:
     """A thread's queries, built once (``comment_thread`` gives their parameters): a page of
-    top-level comments with their authors, their count, the page's replies with their authors,
-    and the viewer's reports."""
+    top-level comments with their replies, their authors and the count of top-level comments
+    (each row carries it); that count alone; the viewer's reports."""
     top_level = (_moderator_top_level if shows_hidden else _public_top_level)(
         bindparam("proposal_id")
     )
+    count = select(func.count()).select_from(top_level.with_only_columns(Comment.id).subquery())
+    # The page's ids, read in their order from the threads' index, then their replies' ids.
     page = (
-        top_level.options(*_SHOWN)
+        top_level.with_only_columns(Comment.id)
         .order_by(Comment.created_at, Comment.id)
         .limit(written_number("limit"))
         .offset(written_number("offset"))
+        .cte("page")
     )
-    count = select(func.count()).select_from(top_level.with_only_columns(Comment.id).subquery())
-    replies = (
-        select(Comment)
-        .where(Comment.parent_id.in_(bindparam("top_ids", expanding=True)))
+    replies = select(Comment.id).where(Comment.parent_id.in_(select(page.c.id)))
+    if not shows_hidden:
+        replies = replies.where(Comment.is_published)
+    shown = union_all(select(page.c.id), replies).subquery("shown")
+    # Top-level comments and replies in one order: each list keeps it.
+    thread = (
+        select(Comment, count.scalar_subquery().label("total"))
+        .join(shown, shown.c.id == Comment.id)
         .options(*_SHOWN)
         .order_by(Comment.created_at, Comment.id)
     )
-    if not shows_hidden:
-        replies = replies.where(Comment.is_published)
     # The viewer's reports on the proposal and on any of its comments: a person's reports are
     # few, read from their index, and the statement's text stays the same whatever the page (a
-    # list of the page's ids made a new text at each request, parsed again by the driver).
+    # list of the page's ids made a new one each time, parsed again by the driver).
     reports = (
         select(Report.comment_id, Report.proposal_id)
         .outerjoin(Comment, Comment.id == Report.comment_id)
@@ -384,26 +423,25 @@ def _thread_statements(shows_hidden: bool) -> tuple[Select, Select, Select, Sele
             ),
         )
     )
-    return page, count, replies, reports
+    return thread, count, reports
 
 
 def comment_thread(proposal: Proposal, page: int, viewer: User | None) -> Thread:
     """Page ``page`` of the top-level comments (oldest first) with all their replies.
 
-    A fixed number of queries whatever the size of the discussion: the count and the page (with
-    authors), the replies of the whole page (with authors), the viewer's reports on the proposal
-    and its comments.
+    A fixed number of queries whatever the size of the discussion: the page with its replies,
+    their authors and the count, then the viewer's reports on the proposal and its comments.
     """
     # The person behind Flask-Login's proxy: the page asks the rules about them a few times per
     # comment, and each look through the proxy costs as much as the rule.
     if isinstance(viewer, LocalProxy):
         viewer = viewer._get_current_object()
     shows_hidden = rules.can_see_hidden(viewer)
-    page_query, count_query, reply_query, report_query = _thread_statements(shows_hidden)
+    thread_query, count_query, report_query = _thread_statements(shows_hidden)
 
-    def page_of(number: int) -> PreparedPagination:
-        return PreparedPagination(
-            select=page_query,
+    def page_of(number: int) -> ThreadPagination:
+        return ThreadPagination(
+            select=thread_query,
             counting=count_query,
             params={"proposal_id": proposal.id},
             session=db.session(),
@@ -420,14 +458,10 @@ def comment_thread(proposal: Proposal, page: int, viewer: User | None) -> Thread
     thread = Thread(
         proposal=proposal, pagination=pagination, viewer=viewer, shows_hidden=shows_hidden
     )
-    top_ids = [comment.id for comment in pagination.items]
     for comment in pagination.items:
         set_committed_value(comment, "proposal", proposal)
-    replies = []
-    if top_ids:
-        replies = list(db.session.scalars(reply_query, {"top_ids": top_ids}))
     by_id = {comment.id: comment for comment in pagination.items}
-    for reply in replies:
+    for reply in pagination.replies:
         set_committed_value(reply, "proposal", proposal)
         set_committed_value(reply, "parent", by_id[reply.parent_id])
         thread.replies_by_parent.setdefault(reply.parent_id, []).append(reply)
