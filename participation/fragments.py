@@ -38,15 +38,16 @@ def init_app(app: Flask) -> None:
     )
 
 
-def fragment(key: tuple | None, render: Callable[[], str]) -> Markup:
-    """``render()``, or what it gave last time for the same ``key`` (with a size of 0 the cache
-    keeps nothing: Flask-Caching's NullCache)."""
+def fragment(key: tuple | None, render: Callable[..., str], *args) -> Markup:
+    """``render(*args)``, or what it gave last time for the same ``key``, which names every
+    value of ``args`` it depends on (with a size of 0 the cache keeps nothing: Flask-Caching's
+    NullCache)."""
     if key is None:
-        return Markup(render())
+        return Markup(render(*args))
     name = stored_name(key)
     html = fragments.get(name)
     if html is None:
-        html = str(render())
+        html = str(render(*args))
         fragments.set(name, html)
     return Markup(html)
 

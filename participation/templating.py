@@ -3,6 +3,7 @@
 import re
 from datetime import UTC, datetime
 from functools import lru_cache
+from typing import NamedTuple
 
 from babel import dates as babel_dates
 from flask import Flask
@@ -11,6 +12,52 @@ from flask_babel import get_locale, get_timezone
 from .i18n import formatted_number
 from .models import MasterplanStatus, Role, RoundPhase, utcnow
 from .utils import current_path
+
+
+class Menu(NamedTuple):
+    """What the main menu shows a person: the section of the site it marks as the current page,
+    and besides the links it gives everyone, the signed-in staff's pages by the rulebook's
+    verdicts, or a visitor's (signing in and up). It is the key of the menu kept rendered
+    (``fragments``): a few dozen menus in all."""
+
+    current: str
+    signed_in: bool
+    facilitates: bool = False
+    moderates: bool = False
+    administers: bool = False
+
+
+# The menu's sections: the first part of a page's endpoint, or the whole endpoint.
+_SECTIONS = {
+    "main.home": "home",
+    "rounds": "rounds",
+    "proposals": "rounds",
+    "pillars": "pillars",
+    "deliberations": "deliberations",
+    "masterplan": "masterplan",
+    "opendata.statistics": "statistics",
+    "workshops": "workshops",
+    "moderation": "moderation",
+    "admin": "admin",
+    "accounts.sign_in": "sign_in",
+    "accounts.sign_up": "sign_up",
+}
+
+
+def site_menu(user, endpoint: str | None) -> Menu:
+    from .rulebook import rulebook
+
+    endpoint = endpoint or ""
+    current = _SECTIONS.get(endpoint) or _SECTIONS.get(endpoint.partition(".")[0], "")
+    if not (user and user.is_authenticated):
+        return Menu(current, signed_in=False)
+    return Menu(
+        current,
+        signed_in=True,
+        facilitates=bool(rulebook.workshops.can_facilitate(user)),
+        moderates=bool(rulebook.policy.is_moderator(user)),
+        administers=bool(rulebook.policy.is_admin(user)),
+    )
 
 
 def current_locale() -> str:
@@ -119,6 +166,7 @@ def init_app(app: Flask) -> None:
         now=utcnow,
         current_locale=current_locale,
         current_path=current_path,
+        site_menu=site_menu,
         Role=Role,
         RoundPhase=RoundPhase,
         MasterplanStatus=MasterplanStatus,
