@@ -66,13 +66,13 @@ def can_reply(
 ) -> Verdict:
     """One level of replies, to a comment still shown. ``commenting``: ``can_comment``'s verdict
     on the comment's proposal, when the caller has it already (a thread asks for each comment)."""
-    return first(
-        commenting if commenting is not None else can_comment(user, comment.proposal, now),
-        check(
-            (comment.parent_id is None, NotAllowed),
-            (not comment.is_deleted, errors.CommentDeleted),
-            (not comment.is_hidden, errors.CommentHidden),
-        ),
+    verdict = commenting if commenting is not None else can_comment(user, comment.proposal, now)
+    if not verdict:
+        return verdict
+    return check(
+        (comment.parent_id is None, NotAllowed),
+        (not comment.is_deleted, errors.CommentDeleted),
+        (not comment.is_hidden, errors.CommentHidden),
     )
 
 

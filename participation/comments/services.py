@@ -13,6 +13,7 @@ hidden. Every change of visibility goes through this module so that both stay ex
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache, cached_property
+from typing import NamedTuple
 
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
@@ -204,9 +205,9 @@ def comment_page(comment: Comment) -> int:
     return before // per_page() + 1
 
 
-@dataclass(frozen=True)
-class Actions:
-    """What the viewer may do with one comment of a thread: each is the rulebook's verdict."""
+class Actions(NamedTuple):
+    """What the viewer may do with one comment of a thread: each is the rulebook's verdict. A
+    tuple: a page builds one per comment and writes each into its list's key."""
 
     edit: bool = False
     delete: bool = False
