@@ -72,10 +72,22 @@ def only(plans, *words) -> str:
 
 
 def test_a_page_of_comments_is_read_in_order_from_the_threads_index(planner, create_proposal):
+    """The page's ids are read in their order from the threads' index, without sorting the
+    proposal's comments; only the page's rows and their replies are sorted together."""
     proposal = create_proposal()
     plans = planner(lambda: comment_thread(proposal, 1, None))
-    page = only(plans, "FROM comments", "LIMIT", "ORDER BY comments.created_at")
-    assert "ix_comments_proposal_threads" in page and "Sort" not in page, page
+    plan = only(plans, "WITH page AS", "UNION ALL")
+    lines = plan.splitlines()
+    start = next(n for n, line in enumerate(lines) if "CTE page" in line)
+    depth = len(lines[start]) - len(lines[start].lstrip())
+    page = [lines[start]]
+    for line in lines[start + 1 :]:
+        if len(line) - len(line.lstrip()) <= depth:
+            break
+        page.append(line)
+    page = "\n".join(page)
+    assert "ix_comments_proposal_threads" in page and "Sort" not in page, plan
+    assert "ix_comments_parent_id" in plan, plan
 
 
 def test_the_moderation_queues_read_what_waits_from_their_indexes(planner, create_proposal):
