@@ -2,9 +2,10 @@
 
 A page of fifty comments is the same HTML for every reader who may do the same things with
 them, until one of them changes: rendering it cost a third of a proposal's page. A list's cards
-are the same for every reader who supports the same ones among them. The caller
-gives the fragment's key, a tuple of every value the fragment shows or depends on (the rows'
-contents, the reader's verdicts, the language…), and the macro that renders it. Nothing is ever
+are the same for every reader who supports the same ones among them; the main menu for every
+reader offered the same pages, and the footer for everyone. The caller gives the fragment's
+key, a tuple of every value the fragment shows or depends on (the rows' contents, the reader's
+verdicts, the language…), and the macro that renders it, with its arguments. Nothing is ever
 invalidated: a change makes a new key. A fragment is kept an hour at most; when the cache is
 full, the oldest go first.
 
