@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from itertools import combinations
+from typing import NamedTuple
 
 from sqlalchemy import Index, and_, distinct, exists, func, literal, or_, select, tuple_
 from sqlalchemy.orm import aliased, contains_eager, joinedload
@@ -55,14 +56,48 @@ class Queue:
     oldest: datetime | None = None
     items: list = field(default_factory=list)
 
+    def key(self, *table) -> tuple:
+        """The key its rows are kept rendered under (``fragments.py``): every value a row shows,
+        and ``table``, what the template gives them (the table's name, its columns)."""
+        return (type(self).__name__, table, tuple(self.shown(item) for item in self.items))
+
+    @staticmethod
+    def shown(proposal: Proposal) -> tuple:
+        """What a queue's row shows of a proposal (``moderation/_proposal_rows.html``)."""
+        return (
+            proposal.id,
+            proposal.number,
+            proposal.title,
+            proposal.origin,
+            proposal.pillar.name,
+            proposal.round.title,
+            proposal.published_at or proposal.created_at,
+            proposal.support_count,
+            proposal.paper_support_count,
+        )
+
+
+@dataclass
+class ChangesQueue(Queue):
+    @staticmethod
+    def shown(proposal: Proposal) -> tuple:
+        """A row of the changes' table: the proposal, and when its author changed it."""
+        return (
+            proposal.id,
+            proposal.number,
+            proposal.title,
+            proposal.pillar.name,
+            proposal.round.title,
+            proposal.revision.created_at,
+        )
+
 
 def _proposal_options(query):
-    return query.options(
-        joinedload(Proposal.pillar), joinedload(Proposal.author), joinedload(Proposal.round)
-    )
+    """What a queue shows of a proposal besides its row: its pillar and its consultation."""
+    return query.options(joinedload(Proposal.pillar), joinedload(Proposal.round))
 
 
-def awaiting_changes(filters: QueueFilters, limit: int = 50) -> Queue:
+def awaiting_changes(filters: QueueFilters, limit: int = 50) -> ChangesQueue:
     """Public proposals of pre-moderated rounds whose author's change waits for a moderator."""
     base = filters.apply(
         select(Proposal, ProposalRevision.created_at.label("changed_at")).join(
@@ -89,7 +124,7 @@ def awaiting_changes(filters: QueueFilters, limit: int = 50) -> Queue:
         .unique()
         .all()
     )
-    return Queue(count, oldest, items)
+    return ChangesQueue(count, oldest, items)
 
 
 def awaiting_publication(filters: QueueFilters, limit: int = 50) -> Queue:
@@ -178,6 +213,25 @@ class ReportedItem:
 class ReportsQueue(Queue):
     # Of the reported items, those the reports have hidden until a moderator decides.
     hidden_automatically: int = 0
+
+    @staticmethod
+    def shown(reported: ReportedItem) -> tuple:
+        """What the list shows of a reported item: which it is, its proposal, whether it is
+        hidden, a comment's text, its reports."""
+        item, proposal = reported.item, reported.proposal
+        return (
+            reported.is_comment,
+            item.id,
+            proposal.id,
+            proposal.number,
+            proposal.title,
+            reported.hidden_automatically,
+            item.hidden_at is not None,
+            item.body if reported.is_comment else None,
+            reported.count,
+            reported.first_at,
+            tuple(reported.reasons),
+        )
 
 
 # Open reports are read from partial indexes on them: the first reports of the items a page
@@ -289,10 +343,7 @@ def open_reports(filters: QueueFilters, limit: int = 50) -> ReportsQueue:
             for c in db.session.scalars(
                 select(Comment)
                 .where(Comment.id.in_(comment_ids))
-                .options(
-                    joinedload(Comment.author),
-                    joinedload(Comment.proposal).joinedload(Proposal.round),
-                )
+                .options(joinedload(Comment.proposal).joinedload(Proposal.round))
             ).unique()
         }
         if comment_ids
@@ -318,6 +369,15 @@ def open_reports(filters: QueueFilters, limit: int = 50) -> ReportsQueue:
     return ReportsQueue(total, oldest, shown, hidden_automatically=automatic)
 
 
+class Titled(NamedTuple):
+    """A proposal as its title is compared: hashable, for the comparison to be kept."""
+
+    id: int
+    round_id: int
+    title: str
+    created_at: datetime
+
+
 @dataclass
 class DuplicatePair:
     first: Proposal
@@ -338,6 +398,23 @@ def likely_duplicates(
         )
     )
     recent = db.session.execute(query.order_by(Proposal.created_at.desc()).limit(window)).all()
+    pairs = _similar_titles(tuple(Titled(*row) for row in recent), limit)
+    shown = {pid for pair in pairs for pid in pair[:2]}
+    # Asked even when there is none to load: the page's query count does not depend on the data.
+    loaded = {
+        p.id: p
+        for p in db.session.scalars(
+            _proposal_options(select(Proposal).where(Proposal.id.in_(shown)))
+        ).unique()
+    }
+    return [DuplicatePair(loaded[a], loaded[b], list(shared)) for a, b, shared in pairs]
+
+
+@lru_cache(maxsize=64)
+def _similar_titles(recent: tuple[Titled, ...], limit: int) -> tuple[tuple[int, int, tuple], ...]:
+    """The ``limit`` pairs of ``recent`` most alike, as (first id,
+    second id, shared words). Kept for the same titles: every moderator's visit compares the
+    same recent proposals until a new one is published."""
     words = {p.id: _title_words(p.title) for p in recent}
     # Words found in many titles ("quartier", "vélo" in a mobility round) say little.
     frequency: dict[str, int] = {}
@@ -361,16 +438,7 @@ def likely_duplicates(
             first, second = sorted((by_id[a_id], by_id[b_id]), key=lambda p: (p.created_at, p.id))
             pairs.append((score, len(shared), -first.id, first.id, second.id, sorted(shared)))
     pairs.sort(key=lambda item: item[:3], reverse=True)
-    pairs = pairs[:limit]
-    shown = {pid for pair in pairs for pid in pair[3:5]}
-    # Asked even when there is none to load: the page's query count does not depend on the data.
-    loaded = {
-        p.id: p
-        for p in db.session.scalars(
-            _proposal_options(select(Proposal).where(Proposal.id.in_(shown)))
-        ).unique()
-    }
-    return [DuplicatePair(loaded[a], loaded[b], shared) for *_, a, b, shared in pairs]
+    return tuple((a, b, tuple(shared)) for *_, a, b, shared in pairs[:limit])
 
 
 @lru_cache(maxsize=4096)
