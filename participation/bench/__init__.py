@@ -24,6 +24,11 @@ place. Settings, all from the environment:
                         (all); the bare route is always measured
     BENCH_NGINX         0 to leave out the pages asked through nginx (1: asked when nginx is
                         installed; the deployment example in front of gunicorn, see proxy.py)
+    BENCH_BESIDE_DATABASE_URL
+                        a database filled by an earlier run at another scale, left in place:
+                        a second gunicorn serves it (on BENCH_PORT + 3) and each page is driven
+                        in turns, a second each, on both servers; its ratio is how many times
+                        the other scale's time the page takes here (not compared when unset)
 
     python -m participation.bench markdown bench-results/postgresql-1.json
     python -m participation.bench compare bench-results/postgresql-0.01.json bench-results/postgresql-1.json

@@ -56,6 +56,9 @@ class Settings:
     nginx: str | None
     # Only the pages whose name holds one of these (all when empty).
     only: tuple[str, ...] = ()
+    # A database at another scale, filled by an earlier run: each page is also driven in turns
+    # on it and on this one (``beside_scale``); None: not compared.
+    beside_url: str | None = None
 
     @classmethod
     def from_environment(cls) -> "Settings":
@@ -73,6 +76,7 @@ class Settings:
             ),
             nginx=nginx_path() if env("BENCH_NGINX", "1") != "0" else None,
             only=tuple(part.strip() for part in env("BENCH_PAGES", "").split(",") if part.strip()),
+            beside_url=env("BENCH_BESIDE_DATABASE_URL") or None,
         )
 
     @property
@@ -259,11 +263,68 @@ def session_cookie(secret_key: str, session: dict) -> str:
     return f"{app.config['SESSION_COOKIE_NAME']}={serializer.dumps(session)}"
 
 
+@dataclass(frozen=True)
+class Beside:
+    """The database at another scale each page is compared with, in turns: its pages (the same
+    names, its own proposals), the sessions of its people, what it holds."""
+
+    pages: list[Page]
+    sessions: dict[str, dict]
+    data: dict
+
+
+def beside_scale(url: str) -> Beside:
+    """What the pages are at the other scale, in a database filled by an earlier run."""
+    from flask_migrate import upgrade
+
+    from ..extensions import db
+
+    app = create_bench_app(
+        {"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False, "SERVER_NAME": None}
+    )
+    with app.app_context():
+        upgrade()
+        found = Beside(
+            pages=[page for page in pages(db) if not page.through_nginx],
+            sessions={person: s for person, (_id, s) in person_sessions(db).items()},
+            data=inventory(db),
+        )
+        db.session.remove()
+        db.engine.dispose()
+    return found
+
+
+def warm(settings: Settings, server: Gunicorn, base_url: str, page: Page, cookie: str | None):
+    """Ask ``page`` until every worker has answered it 200, then drive it for the warm-up."""
+    for _ in range(2 * server.workers):
+        status = fetch(base_url + page.url, cookie)
+        if status != 200:
+            raise PageFailed(f"{page.name} ({page.url}) answered {status} through gunicorn")
+    # Measured as repeat views: nginx must be answering from its cache, not passing
+    # every request on.
+    if page.through_nginx and (cached := cache_status(base_url + page.url)) != "HIT":
+        raise PageFailed(f"{page.name} ({page.url}): nginx's cache answered {cached}")
+    # Warm every worker, as a server that has been running is: its templates compiled,
+    # its connection open, its statements prepared (psycopg prepares a statement on its
+    # sixth run on a connection, and PostgreSQL settles on a plan after five more). Not
+    # the bare route: it has nothing to warm, and the one run where it was warmed had
+    # requests stalled for a second or more at 8 connections (2,000 connections a
+    # second, each closed by a sync worker), which no other run had.
+    if settings.warmup and page.url != BARE_PATH:
+        drive(base_url + page.url, max(settings.connections), settings.warmup, cookie)
+        drain(server)
+
+
 def measure(
-    settings: Settings, pages_: list[Page], sessions: dict[str, dict]
-) -> tuple[dict[str, list[dict]], list[dict]]:
+    settings: Settings,
+    pages_: list[Page],
+    sessions: dict[str, dict],
+    beside: Beside | None = None,
+) -> tuple[dict[str, list[dict]], list[dict], list[dict]]:
     """Every page through gunicorn in the production configuration, at each connection count;
-    then each signed-in page and the visitor's page it is compared with, in turns."""
+    then each signed-in page and the visitor's page it is compared with, in turns; then, with a
+    database at another scale (``beside``), each page on a second gunicorn serving it and on
+    this one, in turns."""
     secret_key = secrets.token_urlsafe(32)
     environment = {
         key: value
@@ -296,28 +357,7 @@ def measure(
         for page in pages_:
             page_cookie = cookies.get(page.as_person)
             base_url = proxy.base_url if page.through_nginx else server.base_url
-            for _ in range(2 * server.workers):
-                status = fetch(base_url + page.url, page_cookie)
-                if status != 200:
-                    raise PageFailed(f"{page.name} ({page.url}) answered {status} through gunicorn")
-            # Measured as repeat views: nginx must be answering from its cache, not passing
-            # every request on.
-            if page.through_nginx and (cached := cache_status(base_url + page.url)) != "HIT":
-                raise PageFailed(f"{page.name} ({page.url}): nginx's cache answered {cached}")
-            # Warm every worker, as a server that has been running is: its templates compiled,
-            # its connection open, its statements prepared (psycopg prepares a statement on its
-            # sixth run on a connection, and PostgreSQL settles on a plan after five more). Not
-            # the bare route: it has nothing to warm, and the one run where it was warmed had
-            # requests stalled for a second or more at 8 connections (2,000 connections a
-            # second, each closed by a sync worker), which no other run had.
-            if settings.warmup and page.url != BARE_PATH:
-                drive(
-                    base_url + page.url,
-                    max(settings.connections),
-                    settings.warmup,
-                    page_cookie,
-                )
-                drain(server)
+            warm(settings, server, base_url, page, page_cookie)
             results[page.name] = []
             for connections in settings.connections:
                 run = drive(base_url + page.url, connections, settings.duration, page_cookie)
@@ -334,41 +374,65 @@ def measure(
         by_name = {page.name: page for page in pages_}
         pairs = []
         for page in pages_:
-            beside = by_name.get(page.beside) if page.beside else None
-            if beside is None:
+            visitors = by_name.get(page.beside) if page.beside else None
+            if visitors is None:
                 continue
             for connections in settings.connections:
                 pair = in_turns(
-                    server,
-                    (server.base_url + beside.url, cookies.get(beside.as_person)),
-                    (server.base_url + page.url, cookies.get(page.as_person)),
+                    (server, visitors.url, cookies.get(visitors.as_person)),
+                    (server, page.url, cookies.get(page.as_person)),
                     connections,
                     settings.duration,
                 )
-                pairs.append({"page": page.name, "beside": beside.name, **pair})
+                pairs.append({"page": page.name, "beside": visitors.name, **pair})
                 print(
-                    f"  {page.name:41} {connections:>3} conn. in turns with {beside.name!r}: "
+                    f"  {page.name:41} {connections:>3} conn. in turns with {visitors.name!r}: "
                     f"{pair['ratio']}× its time",
                     flush=True,
                 )
-    return results, pairs
+        scales = []
+        if beside is not None:
+            other = Gunicorn(workers=server.workers, port=server.port + 3)
+            there = dict(environment, DATABASE_URL=settings.beside_url, PUBLIC_URL=other.base_url)
+            running.enter_context(serve(other, there, RESULTS / "gunicorn-beside.log"))
+            cookies_there = {p: session_cookie(secret_key, s) for p, s in beside.sessions.items()}
+            twins = {page.name: page for page in beside.pages}
+            for page in pages_:
+                twin = twins.get(page.name)
+                if twin is None:
+                    continue
+                cookie_there = cookies_there.get(twin.as_person)
+                warm(settings, other, other.base_url, twin, cookie_there)
+                for connections in settings.connections:
+                    pair = in_turns(
+                        (other, twin.url, cookie_there),
+                        (server, page.url, cookies.get(page.as_person)),
+                        connections,
+                        settings.duration,
+                    )
+                    scales.append({"page": page.name, **pair})
+                    print(
+                        f"  {page.name:41} {connections:>3} conn. in turns with the other "
+                        f"scale: {pair['ratio']}× its time",
+                        flush=True,
+                    )
+    return results, pairs, scales
 
 
 def in_turns(
-    server: Gunicorn,
-    first: tuple[str, str | None],
-    second: tuple[str, str | None],
+    first: tuple[Gunicorn, str, str | None],
+    second: tuple[Gunicorn, str, str | None],
     connections: int,
     turns: int,
 ) -> dict:
-    """Two pages (url, cookie) driven by turns, a second each, ``turns`` times: what the other
-    work of the machine takes weighs on both alike, where two runs minutes apart can differ by
-    half. The ratio is the first page's requests/s over the second's: how many times the
-    second's time."""
+    """Two pages (server, path, cookie) driven by turns, a second each, ``turns`` times: what
+    the other work of the machine takes weighs on both alike, where two runs minutes apart can
+    differ by half. The ratio is the first page's requests/s over the second's: how many times
+    the second's time."""
     runs: tuple[list[dict], list[dict]] = ([], [])
     for _ in range(max(turns, 1)):
-        for (url, cookie), done in zip((first, second), runs, strict=True):
-            done.append(drive(url, connections, 1, cookie))
+        for (server, path, cookie), done in zip((first, second), runs, strict=True):
+            done.append(drive(server.base_url + path, connections, 1, cookie))
             drain(server)
     return turns_summary(connections, *runs)
 
@@ -410,7 +474,16 @@ class PageFailed(Exception):
 
 
 def assemble(
-    settings: Settings, data: dict, database: dict, pages_, queries, loads, loads_before, pairs
+    settings: Settings,
+    data: dict,
+    database: dict,
+    pages_,
+    queries,
+    loads,
+    loads_before,
+    pairs,
+    scales=(),
+    beside: Beside | None = None,
 ) -> dict:
     bare = {run["connections"]: run["requests_per_s"] for run in loads["bare route"]}
     entries = []
@@ -448,6 +521,9 @@ def assemble(
         "data": data,
         "pages": entries,
         "pairs": pairs,
+        # Each page beside the same page at the other scale, in turns: "ratio" is how many times
+        # the other scale's time this page takes.
+        "beside_scale": {"data": beside.data, "pairs": list(scales)} if beside else None,
     }
 
 
@@ -465,7 +541,9 @@ def failures(report: dict) -> list[str]:
                 )
             elif not run["requests"]:
                 problems.append(f"{where}: no answer within the run (lengthen BENCH_DURATION)")
-    for pair in report.get("pairs", []):
+    beside_scale = report.get("beside_scale") or {}
+    other_scale = [{**pair, "beside": "the other scale"} for pair in beside_scale.get("pairs", [])]
+    for pair in report.get("pairs", []) + other_scale:
         where = (
             f"{pair['page']} in turns with {pair['beside']} at {pair['connections']} connections"
         )
@@ -513,6 +591,19 @@ def print_table(report: dict) -> None:
                 f"{pair['requests_per_s']:>8.1f} {pair['beside_requests_per_s']:>8.1f} "
                 f"{pair['ratio'] or '':>7}"
             )
+    if report.get("beside_scale"):
+        other = report["beside_scale"]["data"]
+        print(
+            f"\nIn turns, a second each: each page here and at the other scale "
+            f"({other.get('users', 0):,} users, {other.get('proposals', 0):,} proposals)"
+        )
+        print(f"{'page':41} {'conn.':>5} {'turns':>5} {'req/s':>8} {'there':>8} {'× time':>7}")
+        for pair in report["beside_scale"]["pairs"]:
+            print(
+                f"{pair['page']:41} {pair['connections']:>5} {pair['turns']:>5} "
+                f"{pair['requests_per_s']:>8.1f} {pair['beside_requests_per_s']:>8.1f} "
+                f"{pair['ratio'] or '':>7}"
+            )
 
 
 def markdown(report: dict) -> str:
@@ -551,6 +642,28 @@ def markdown(report: dict) -> str:
                 _rate(pair["beside_requests_per_s"]),
                 f"{pair['ratio']:g}" if pair["ratio"] else "",
             ]
+            lines.append("| " + " | ".join(cells) + " |")
+    if report.get("beside_scale"):
+        counts = report["wrk"]["connections"]
+        by_page: dict[str, dict[int, dict]] = {}
+        for pair in report["beside_scale"]["pairs"]:
+            by_page.setdefault(pair["page"], {})[pair["connections"]] = pair
+        head = ["page, in turns with the other scale"]
+        for n in counts:
+            head += [f"{n} conn.: req/s here / there", "× its time"]
+        lines += ["", "| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
+        for page, runs in by_page.items():
+            cells = [page]
+            for n in counts:
+                pair = runs.get(n)
+                cells += (
+                    [
+                        f"{_rate(pair['requests_per_s'])} / {_rate(pair['beside_requests_per_s'])}",
+                        f"{pair['ratio']:g}" if pair["ratio"] else "",
+                    ]
+                    if pair
+                    else ["", ""]
+                )
             lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -660,6 +773,10 @@ def main(argv: list[str]) -> int:
             ]
         people = person_sessions(db)
         db.session.remove()
+    beside = None
+    if settings.beside_url:
+        progress("Reading the pages of the database at the other scale…")
+        beside = beside_scale(settings.beside_url)
     data.update({f"{person}_id": user_id for person, (user_id, _s) in people.items()})
     sessions = {person: session for person, (_id, session) in people.items()}
     progress("Counting each page's queries through the test client…")
@@ -675,12 +792,14 @@ def main(argv: list[str]) -> int:
     )
     loads_before = [round(n, 2) for n in os.getloadavg()]
     try:
-        loads, pairs = measure(settings, pages_, sessions)
+        loads, pairs, scales = measure(settings, pages_, sessions, beside)
     except PageFailed as error:
         print(error, file=sys.stderr)
         return 1
     progress("Done.")
-    report = assemble(settings, data, database, pages_, queries, loads, loads_before, pairs)
+    report = assemble(
+        settings, data, database, pages_, queries, loads, loads_before, pairs, scales, beside
+    )
     print_table(report)
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"{settings.database}-{settings.scale:g}.json"

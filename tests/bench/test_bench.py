@@ -18,7 +18,7 @@ from participation.bench.generate import (
     inventory,
     long_tail,
 )
-from participation.bench.run import failures, pages, turns_summary
+from participation.bench.run import beside_scale, failures, markdown, pages, turns_summary
 from participation.extensions import db
 from participation.history.sample import load_sample_content
 from participation.history.services import import_smart_days_2018
@@ -194,3 +194,42 @@ def test_each_signed_in_page_is_measured_beside_a_visitors_page(app):
         beside = names[page.beside]
         # The same address, asked by a visitor.
         assert (beside.url, beside.as_person, beside.through_nginx) == (page.url, None, False)
+
+
+def test_each_page_is_compared_with_the_same_page_at_the_other_scale(app, database_url):
+    """The other scale's pages are found in its own data (its busiest proposal, its pillar…),
+    under the same names, without the pages asked through nginx; the people's sessions are
+    its own."""
+    generate(db, SCALE)
+    db.session.commit()
+    here = {page.name: page for page in pages(db)}
+    there = beside_scale(database_url)
+
+    names = [page.name for page in there.pages]
+    assert set(names) == {name for name, page in here.items() if not page.through_nginx}
+    assert {page.as_person for page in there.pages} == {None, "moderator", "resident"}
+    assert set(there.sessions) == {"moderator", "resident"}
+    assert there.data["proposals"] == db.session.scalar(select(func.count(Proposal.id)))
+
+
+def test_the_other_scale_s_turns_are_reported_and_checked():
+    def run(requests, statuses=None):
+        return {"requests": requests, "seconds": 1.0, "statuses": statuses or {200: requests}}
+
+    def report(pair):
+        counts = {"wrk": {"connections": [8]}, "pages": [], "pairs": []}
+        return {**counts, "beside_scale": {"data": {}, "pairs": [{"page": "home", **pair}]}}
+
+    # Here 100 requests a second, at the other scale 150: 1.5 times its time.
+    slower = turns_summary(8, [{**run(150), "errors": 0}], [{**run(100), "errors": 0}])
+    assert slower["ratio"] == 1.5
+    assert failures(report(slower)) == []
+    assert "| home | 100 / 150 | 1.5 |" in markdown(report(slower))
+
+    refused = turns_summary(
+        8, [{**run(10), "errors": 0}], [{**run(10, {200: 9, 500: 1}), "errors": 0}]
+    )
+    assert failures(report(refused)) == [
+        "home in turns with the other scale at 8 connections: statuses {200: 19, 500: 1}, "
+        "0 socket errors"
+    ]
