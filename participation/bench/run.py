@@ -402,7 +402,10 @@ def measure(
                 if twin is None:
                     continue
                 cookie_there = cookies_there.get(twin.as_person)
+                # Both warmed again: since this page was measured, gunicorn may have replaced
+                # workers (``max_requests``), which would start the turns cold on one side.
                 warm(settings, other, other.base_url, twin, cookie_there)
+                warm(settings, server, server.base_url, page, cookies.get(page.as_person))
                 for connections in settings.connections:
                     pair = in_turns(
                         (other, twin.url, cookie_there),
