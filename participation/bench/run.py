@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from sqlalchemy import event, func, select, text
+from sqlalchemy import event, func, make_url, select, text
 
 from .. import ROOT
 from .app import BARE_PATH, create_bench_app
@@ -271,6 +271,8 @@ class Beside:
     pages: list[Page]
     sessions: dict[str, dict]
     data: dict
+    # Where it is, its password left out.
+    database: str = ""
 
 
 def beside_scale(url: str) -> Beside:
@@ -288,6 +290,7 @@ def beside_scale(url: str) -> Beside:
             pages=[page for page in pages(db) if not page.through_nginx],
             sessions={person: s for person, (_id, s) in person_sessions(db).items()},
             data=inventory(db),
+            database=make_url(url).render_as_string(hide_password=True),
         )
         db.session.remove()
         db.engine.dispose()
@@ -299,7 +302,7 @@ def warm(settings: Settings, server: Gunicorn, base_url: str, page: Page, cookie
     for _ in range(2 * server.workers):
         status = fetch(base_url + page.url, cookie)
         if status != 200:
-            raise PageFailed(f"{page.name} ({page.url}) answered {status} through gunicorn")
+            raise PageFailed(f"{page.name} ({base_url}{page.url}) answered {status}")
     # Measured as repeat views: nginx must be answering from its cache, not passing
     # every request on.
     if page.through_nginx and (cached := cache_status(base_url + page.url)) != "HIT":
@@ -343,6 +346,11 @@ def measure(
         # without its headers, and are answered as they are).
         TRUSTED_PROXIES="1",
     )
+    if beside is not None:
+        # Each server's workers keep their own figures: in Redis, the two databases' figures
+        # would share their keys (the same function, the same round ids), and one scale would
+        # be shown the other's.
+        environment.pop("REDIS_URL", None)
     cookies = {person: session_cookie(secret_key, s) for person, s in sessions.items()}
     server = settings.server
     RESULTS.mkdir(exist_ok=True)
@@ -526,7 +534,11 @@ def assemble(
         "pairs": pairs,
         # Each page beside the same page at the other scale, in turns: "ratio" is how many times
         # the other scale's time this page takes.
-        "beside_scale": {"data": beside.data, "pairs": list(scales)} if beside else None,
+        "beside_scale": (
+            {"database": beside.database, "data": beside.data, "pairs": list(scales)}
+            if beside
+            else None
+        ),
     }
 
 
@@ -598,7 +610,8 @@ def print_table(report: dict) -> None:
         other = report["beside_scale"]["data"]
         print(
             f"\nIn turns, a second each: each page here and at the other scale "
-            f"({other.get('users', 0):,} users, {other.get('proposals', 0):,} proposals)"
+            f"({report['beside_scale'].get('database', '')}: {other.get('users', 0):,} users, "
+            f"{other.get('proposals', 0):,} proposals)"
         )
         print(f"{'page':41} {'conn.':>5} {'turns':>5} {'req/s':>8} {'there':>8} {'× time':>7}")
         for pair in report["beside_scale"]["pairs"]:

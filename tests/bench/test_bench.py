@@ -196,20 +196,41 @@ def test_each_signed_in_page_is_measured_beside_a_visitors_page(app):
         assert (beside.url, beside.as_person, beside.through_nginx) == (page.url, None, False)
 
 
-def test_each_page_is_compared_with_the_same_page_at_the_other_scale(app, database_url):
-    """The other scale's pages are found in its own data (its busiest proposal, its pillar…),
-    under the same names, without the pages asked through nginx; the people's sessions are
-    its own."""
+def test_each_page_is_compared_with_the_same_page_at_the_other_scale(app, tmp_path):
+    """The other scale's pages are found in its own database (its busiest proposal, its
+    pillar…), under the same names, without the pages asked through nginx; its people's
+    sessions are opened there, not here."""
+    from flask_migrate import upgrade
+
+    from participation.accounts import sessions
+    from participation.models import User
+
     generate(db, SCALE)
     db.session.commit()
     here = {page.name: page for page in pages(db)}
-    there = beside_scale(database_url)
+    other_url = f"sqlite:///{tmp_path / 'other-scale.sqlite3'}"
+    other = create_bench_app(make_config(other_url, tmp_path))
+    with other.app_context():
+        upgrade()
+        generate(db, SCALE * 5)
+        db.session.commit()
+        expected = {page.name: page.url for page in pages(db) if not page.through_nginx}
+        users_there = db.session.scalar(select(func.count(User.id)))
+        db.session.remove()
 
-    names = [page.name for page in there.pages]
-    assert set(names) == {name for name, page in here.items() if not page.through_nginx}
+    there = beside_scale(other_url)
+
+    assert {page.name: page.url for page in there.pages} == expected
+    assert set(expected) == {name for name, page in here.items() if not page.through_nginx}
     assert {page.as_person for page in there.pages} == {None, "moderator", "resident"}
-    assert set(there.sessions) == {"moderator", "resident"}
-    assert there.data["proposals"] == db.session.scalar(select(func.count(Proposal.id)))
+    assert there.data["users"] == users_there != db.session.scalar(select(func.count(User.id)))
+    assert there.database == other_url
+    tokens = [session["_user_id"] for session in there.sessions.values()]
+    assert len(tokens) == 2
+    with other.app_context():
+        assert all(sessions.current(token) is not None for token in tokens)
+        db.session.remove()
+    assert all(sessions.current(token) is None for token in tokens)
 
 
 def test_the_other_scale_s_turns_are_reported_and_checked():

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from participation.extensions import db
 from participation.models import ProposalRevision, Report, Role, utcnow
 from participation.moderation.reports import HIDDEN_BY_REPORTS
+from participation.proposals.supports import support
 
 
 def without_tokens(html: str) -> str:
@@ -69,6 +70,30 @@ def test_the_kept_rows_are_the_rows_rendered_afresh(app, app_factory, sign_in, q
         assert "Doublon évident" in fresh and "Un commentaire hors sujet" in fresh
 
 
+def test_the_rows_are_kept_and_not_rendered_again(client, sign_in, queues, moderator, monkeypatch):
+    from participation.fragments import fragments
+
+    stored: list[str] = []
+    keep = fragments.set
+
+    def recording(name, html, *args, **kwargs):
+        stored.append(html)
+        return keep(name, html, *args, **kwargs)
+
+    monkeypatch.setattr(fragments, "set", recording)
+    sign_in(moderator)
+    client.get("/moderation/")
+    rows = [html for html in stored if "<tr>" in html]
+    assert any("Des arceaux à vélo" in html for html in rows)  # awaiting publication
+    assert any("Une navette vers la gare" in html for html in rows)  # awaiting a decision
+    assert any("#change" in html and "Des bancs au parc" in html for html in rows)
+    assert any('class="report-list"' in html and "Doublon évident" in html for html in stored)
+
+    stored.clear()
+    assert "Des arceaux à vélo" in client.get("/moderation/").text
+    assert stored == []
+
+
 def test_what_changes_on_a_row_shows_at_once(
     client, sign_in, queues, moderator, create_report, create_user
 ):
@@ -87,6 +112,10 @@ def test_what_changes_on_a_row_shows_at_once(
     to_decide.paper_support_count = 7
     db.session.commit()
     assert "12 · 7" in home()
+
+    support(to_decide, create_user())
+    db.session.commit()
+    assert "13 · 7" in home()
 
     pillar.name_fr = "Se déplacer"
     db.session.commit()
