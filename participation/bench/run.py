@@ -598,28 +598,28 @@ def print_table(report: dict) -> None:
                 f"{run['bare_ratio'] or '':>7}"
             )
     if report.get("pairs"):
-        print("\nIn turns, a second each: a signed-in page and the visitor's page beside it")
-        print(f"{'page':41} {'conn.':>5} {'turns':>5} {'req/s':>8} {'visitor':>8} {'× time':>7}")
-        for pair in report["pairs"]:
-            print(
-                f"{pair['page']:41} {pair['connections']:>5} {pair['turns']:>5} "
-                f"{pair['requests_per_s']:>8.1f} {pair['beside_requests_per_s']:>8.1f} "
-                f"{pair['ratio'] or '':>7}"
-            )
+        _print_turns(
+            "a signed-in page and the visitor's page beside it", "visitor", report["pairs"]
+        )
     if report.get("beside_scale"):
         other = report["beside_scale"]["data"]
-        print(
-            f"\nIn turns, a second each: each page here and at the other scale "
-            f"({report['beside_scale'].get('database', '')}: {other.get('users', 0):,} users, "
-            f"{other.get('proposals', 0):,} proposals)"
+        _print_turns(
+            f"each page here and at the other scale ({report['beside_scale'].get('database', '')}: "
+            f"{other.get('users', 0):,} users, {other.get('proposals', 0):,} proposals)",
+            "there",
+            report["beside_scale"]["pairs"],
         )
-        print(f"{'page':41} {'conn.':>5} {'turns':>5} {'req/s':>8} {'there':>8} {'× time':>7}")
-        for pair in report["beside_scale"]["pairs"]:
-            print(
-                f"{pair['page']:41} {pair['connections']:>5} {pair['turns']:>5} "
-                f"{pair['requests_per_s']:>8.1f} {pair['beside_requests_per_s']:>8.1f} "
-                f"{pair['ratio'] or '':>7}"
-            )
+
+
+def _print_turns(title: str, beside: str, pairs: list[dict]) -> None:
+    print(f"\nIn turns, a second each: {title}")
+    print(f"{'page':41} {'conn.':>5} {'turns':>5} {'req/s':>8} {beside:>8} {'× time':>7}")
+    for pair in pairs:
+        print(
+            f"{pair['page']:41} {pair['connections']:>5} {pair['turns']:>5} "
+            f"{pair['requests_per_s']:>8.1f} {pair['beside_requests_per_s']:>8.1f} "
+            f"{pair['ratio'] or '':>7}"
+        )
 
 
 def markdown(report: dict) -> str:

@@ -82,14 +82,7 @@ class ChangesQueue(Queue):
     @staticmethod
     def shown(proposal: Proposal) -> tuple:
         """A row of the changes' table: the proposal, and when its author changed it."""
-        return (
-            proposal.id,
-            proposal.number,
-            proposal.title,
-            proposal.pillar.name,
-            proposal.round.title,
-            proposal.revision.created_at,
-        )
+        return (*Queue.shown(proposal), proposal.revision.created_at)
 
 
 def _proposal_options(query):

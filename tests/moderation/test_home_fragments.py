@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from participation.extensions import db
-from participation.models import ProposalRevision, Report, Role, utcnow
+from participation.models import Report, Role, utcnow
 from participation.moderation.reports import HIDDEN_BY_REPORTS
+from participation.proposals.services import ProposalInput, edit_proposal
 from participation.proposals.supports import support
 
 
@@ -25,19 +26,15 @@ def queues(
     """A proposal in each queue: awaiting publication, a change, reports on a proposal and a
     comment, a decision."""
     pillar = create_pillar("Mobilité", name_en="Mobility")
-    round_ = create_round(title="Béthune 2032", pillars=[pillar])
+    round_ = create_round(title="Béthune 2032", pillars=[pillar], premoderation=True)
     to_publish = create_proposal(round_, title="Des arceaux à vélo", status="submitted")
     to_decide = create_proposal(round_, title="Une navette vers la gare", support_count=12)
     changed = create_proposal(round_, title="Des bancs au parc")
-    db.session.add(
-        ProposalRevision(
-            proposal=changed,
-            author_id=changed.author_id,
-            title="Des bancs et des fontaines",
-            body="Texte revu",
-            body_html="<p>Texte revu</p>",
-            pillar_id=pillar.id,
-        )
+    # Its author's change waits for a moderator (a pre-moderated round).
+    assert not edit_proposal(
+        changed,
+        changed.author,
+        ProposalInput("Des bancs et des fontaines", "Des bancs et des fontaines.", pillar.id, None),
     )
     comment = create_comment(to_decide, body="Un commentaire hors sujet")
     reporter = create_user()
