@@ -532,3 +532,20 @@ def create_proposal(app, create_round, create_pillar, create_user):
         return proposal
 
     return factory
+
+
+@pytest.fixture
+def propose_change(app):
+    """A change to a proposal of a pre-moderated round, left waiting for a moderator, made by
+    its author through the edit service (as the edit form makes it)."""
+    from participation.proposals.services import ProposalInput, edit_proposal
+
+    def factory(proposal: Proposal, title: str, body: str | None = None):
+        assert proposal.round.premoderation, "a change waits only in a pre-moderated round"
+        body = body if body is not None else f"{title}."
+        data = ProposalInput(title, body, proposal.pillar_id, proposal.neighbourhood_id)
+        assert not edit_proposal(proposal, proposal.author, data), "the change was published"
+        db.session.commit()
+        return proposal.revision
+
+    return factory

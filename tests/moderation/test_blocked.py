@@ -14,7 +14,6 @@ from participation.models import (
     AuditEntry,
     MasterplanStatus,
     Proposal,
-    ProposalRevision,
     ProposalStatus,
     Report,
     utcnow,
@@ -79,7 +78,9 @@ def test_every_moderation_page_and_action_is_refused(
 
 
 @pytest.fixture
-def work(create_proposal, create_user, create_deliberation, create_round, create_pillar):
+def work(
+    create_proposal, create_user, create_deliberation, create_round, create_pillar, propose_change
+):
     """One piece of each kind of work a moderator does."""
     pillar = create_pillar()
     round_ = create_round(pillars=[pillar], premoderation=True)
@@ -97,17 +98,7 @@ def work(create_proposal, create_user, create_deliberation, create_round, create
     db.session.add(
         Report(reporter_id=create_user().id, proposal_id=made["published"].id, reason="Insultes")
     )
-    changed = made["changed"]
-    db.session.add(
-        ProposalRevision(
-            proposal=changed,
-            author_id=changed.author_id,
-            title="Un titre revu",
-            body="Un texte revu",
-            body_html="<p>Un texte revu</p>",
-            pillar_id=changed.pillar_id,
-        )
-    )
+    propose_change(made["changed"], "Un titre revu", "Un texte revu")
     db.session.commit()
     return made
 

@@ -10,7 +10,6 @@ from sqlalchemy import select
 from participation.extensions import db
 from participation.models import Report, Role, utcnow
 from participation.moderation.reports import HIDDEN_BY_REPORTS
-from participation.proposals.services import ProposalInput, edit_proposal
 from participation.proposals.supports import support
 
 
@@ -21,7 +20,13 @@ def without_tokens(html: str) -> str:
 
 @pytest.fixture
 def queues(
-    create_round, create_pillar, create_proposal, create_comment, create_report, create_user
+    create_round,
+    create_pillar,
+    create_proposal,
+    create_comment,
+    create_report,
+    create_user,
+    propose_change,
 ):
     """A proposal in each queue: awaiting publication, a change, reports on a proposal and a
     comment, a decision."""
@@ -30,12 +35,7 @@ def queues(
     to_publish = create_proposal(round_, title="Des arceaux à vélo", status="submitted")
     to_decide = create_proposal(round_, title="Une navette vers la gare", support_count=12)
     changed = create_proposal(round_, title="Des bancs au parc")
-    # Its author's change waits for a moderator (a pre-moderated round).
-    assert not edit_proposal(
-        changed,
-        changed.author,
-        ProposalInput("Des bancs et des fontaines", "Des bancs et des fontaines.", pillar.id, None),
-    )
+    propose_change(changed, "Des bancs et des fontaines")
     comment = create_comment(to_decide, body="Un commentaire hors sujet")
     reporter = create_user()
     create_report(reporter, proposal=to_decide, reason="Doublon évident")

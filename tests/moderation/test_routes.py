@@ -1,7 +1,7 @@
 import pytest
 
 from participation.extensions import db
-from participation.models import AuditEntry, Comment, ProposalRevision, Report, Support
+from participation.models import AuditEntry, Comment, Report, Support
 from participation.text import render_markdown
 
 from .conftest import moderation_routes
@@ -63,9 +63,16 @@ def test_moderator_home_shows_what_waits(
 
 
 def test_moderator_home_query_count_does_not_grow(
-    client, create_user, sign_in, create_proposal, create_round, create_pillar, assert_page_queries
+    client,
+    create_user,
+    sign_in,
+    create_proposal,
+    create_round,
+    create_pillar,
+    assert_page_queries,
+    propose_change,
 ):
-    round_ = create_round(pillars=[create_pillar(), create_pillar()])
+    round_ = create_round(pillars=[create_pillar(), create_pillar()], premoderation=True)
     sign_in(create_user(role="moderator"))
 
     def add(n):
@@ -79,17 +86,8 @@ def test_moderator_home_query_count_does_not_grow(
                 db.session.add(
                     Report(reporter_id=p.author_id, proposal_id=p.id, reason="Signalement de test")
                 )
-            if i % 5 == 1:  # a change waiting for a moderator
-                db.session.add(
-                    ProposalRevision(
-                        proposal=p,
-                        author_id=p.author_id,
-                        title=f"Idée {i} revue",
-                        body="Texte revu",
-                        body_html="<p>Texte revu</p>",
-                        pillar_id=p.pillar_id,
-                    )
-                )
+            if i % 5 == 1 and p.status == "published":  # a change waiting for a moderator
+                propose_change(p, f"Idée {i} revue", "Texte revu")
         db.session.commit()
 
     add(4)
