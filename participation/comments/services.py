@@ -10,6 +10,7 @@ hidden, and ``comments.reply_count`` counts a comment's replies that are neither
 hidden. Every change of visibility goes through this module so that both stay exact.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache, cached_property
@@ -382,11 +383,28 @@ class ThreadPagination(PreparedPagination):
         return super()._query_count()
 
 
+# The reader's reports on a proposal and on any of its comments, as (comment id, proposal id)
+# rows (``viewer_id``, ``proposal_id``), built once. A person's reports are few, read from their
+# index, and the statement's text stays the same whatever the page (a list of the page's ids
+# made a new one each time, parsed again by the driver).
+READER_REPORTS = (
+    select(Report.comment_id, Report.proposal_id)
+    .outerjoin(Comment, Comment.id == Report.comment_id)
+    .where(
+        Report.reporter_id == bindparam("viewer_id"),
+        or_(
+            Report.proposal_id == bindparam("proposal_id"),
+            Comment.proposal_id == bindparam("proposal_id"),
+        ),
+    )
+)
+
+
 @cache
-def _thread_statements(shows_hidden: bool) -> tuple[Select, Select, Select]:
+def _thread_statements(shows_hidden: bool) -> tuple[Select, Select]:
     """A thread's queries, built once (``comment_thread`` gives their parameters): a page of
     top-level comments with their replies, their authors and the count of top-level comments
-    (each row carries it); that count alone; the viewer's reports."""
+    (each row carries it); that count alone."""
     top_level = (_moderator_top_level if shows_hidden else _public_top_level)(
         bindparam("proposal_id")
     )
@@ -410,35 +428,27 @@ def _thread_statements(shows_hidden: bool) -> tuple[Select, Select, Select]:
         .options(*_SHOWN)
         .order_by(Comment.created_at, Comment.id)
     )
-    # The viewer's reports on the proposal and on any of its comments: a person's reports are
-    # few, read from their index, and the statement's text stays the same whatever the page (a
-    # list of the page's ids made a new one each time, parsed again by the driver).
-    reports = (
-        select(Report.comment_id, Report.proposal_id)
-        .outerjoin(Comment, Comment.id == Report.comment_id)
-        .where(
-            Report.reporter_id == bindparam("viewer_id"),
-            or_(
-                Report.proposal_id == bindparam("proposal_id"),
-                Comment.proposal_id == bindparam("proposal_id"),
-            ),
-        )
-    )
-    return thread, count, reports
+    return thread, count
 
 
-def comment_thread(proposal: Proposal, page: int, viewer: User | None) -> Thread:
+def comment_thread(
+    proposal: Proposal,
+    page: int,
+    viewer: User | None,
+    reports: Iterable[tuple[int | None, int | None]] | None = None,
+) -> Thread:
     """Page ``page`` of the top-level comments (oldest first) with all their replies.
 
     A fixed number of queries whatever the size of the discussion: the page with its replies,
-    their authors and the count, then the viewer's reports on the proposal and its comments.
+    their authors and the count, then the viewer's reports on the proposal and its comments
+    (``READER_REPORTS``), unless the caller read them already (``reports``: its rows).
     """
     # The person behind Flask-Login's proxy: the page asks the rules about them a few times per
     # comment, and each look through the proxy costs as much as the rule.
     if isinstance(viewer, LocalProxy):
         viewer = viewer._get_current_object()
     shows_hidden = rules.can_see_hidden(viewer)
-    thread_query, count_query, report_query = _thread_statements(shows_hidden)
+    thread_query, count_query = _thread_statements(shows_hidden)
 
     def page_of(number: int) -> ThreadPagination:
         return ThreadPagination(
@@ -466,12 +476,12 @@ def comment_thread(proposal: Proposal, page: int, viewer: User | None) -> Thread
         set_committed_value(reply, "proposal", proposal)
         set_committed_value(reply, "parent", by_id[reply.parent_id])
         thread.replies_by_parent.setdefault(reply.parent_id, []).append(reply)
-    if viewer is not None and viewer.is_authenticated:
-        rows = db.session.execute(
-            report_query,
-            {"viewer_id": viewer.id, "proposal_id": proposal.id},
+    if reports is None and viewer is not None and viewer.is_authenticated:
+        reports = db.session.execute(
+            READER_REPORTS, {"viewer_id": viewer.id, "proposal_id": proposal.id}
         )
-        for comment_id, proposal_id in rows:
+    if reports is not None:
+        for comment_id, proposal_id in reports:
             if proposal_id is not None:
                 thread.proposal_reported = True
             else:

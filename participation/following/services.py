@@ -26,20 +26,23 @@ from . import rules
 PER_PAGE = 20
 
 
-# Asked by every proposal page a signed-in person reads: built once.
-_FOLLOW = select(Follow.id).where(
+# Asked by every proposal page a signed-in person reads: built once (``user_id``, ``proposal_id``).
+FOLLOWED = select(Follow.id).where(
     Follow.user_id == bindparam("user_id"), Follow.proposal_id == bindparam("proposal_id")
 )
 
 
-def follows(user: User | None, proposal: Proposal) -> bool:
-    """Whether ``user`` hears of ``proposal``: its author always does."""
+def follows(user: User | None, proposal: Proposal, followed: bool | None = None) -> bool:
+    """Whether ``user`` hears of ``proposal``: its author always does. ``followed``: whether
+    they have a follow row (``FOLLOWED``), when the caller read it already."""
     if user is None or not user.is_authenticated:
         return False
     if proposal.author_id == user.id:
         return True
-    found = db.session.scalar(_FOLLOW, {"user_id": user.id, "proposal_id": proposal.id})
-    return found is not None
+    if followed is None:
+        params = {"user_id": user.id, "proposal_id": proposal.id}
+        followed = db.session.scalar(FOLLOWED, params) is not None
+    return followed
 
 
 def start_following(user: User, proposal: Proposal) -> bool:

@@ -135,17 +135,21 @@ def similar(round_):
 def show(proposal):
     from ..comments.services import comment_thread
     from ..following.services import follows
+    from .reader import reader_marks
 
+    marks = reader_marks(current_user, proposal)
     return render_template(
         "proposals/show.html",
         round=proposal.round,
         proposal=proposal,
         trail=trail(proposal, current_user),
-        supported=bool(supports.supported_ids(current_user, [proposal.id])),
-        thread=comment_thread(proposal, int_arg("comments_page") or 1, current_user),
+        supported=marks.supported,
+        thread=comment_thread(
+            proposal, int_arg("comments_page") or 1, current_user, reports=marks.reports
+        ),
         support=rules.can_support(current_user, proposal),
         final=final_proposal(proposal),
-        following=follows(current_user, proposal),
+        following=follows(current_user, proposal, followed=marks.followed),
     )
 
 

@@ -10,8 +10,9 @@ from ..following.services import start_following
 from ..models import Proposal, Support, User, utcnow
 from . import errors, rules
 
-# Asked by every page of proposals a signed-in person reads: built once.
-_SUPPORTED = select(Support.proposal_id).where(
+# Asked by every page of proposals a signed-in person reads: built once (``user_id``,
+# ``proposal_ids``).
+SUPPORTED = select(Support.proposal_id).where(
     Support.user_id == bindparam("user_id"),
     Support.proposal_id.in_(bindparam("proposal_ids", expanding=True)),
 )
@@ -20,7 +21,7 @@ _SUPPORTED = select(Support.proposal_id).where(
 def supported_ids(user: User | None, proposal_ids: list[int]) -> set[int]:
     if user is None or not user.is_authenticated or not proposal_ids:
         return set()
-    return set(db.session.scalars(_SUPPORTED, {"user_id": user.id, "proposal_ids": proposal_ids}))
+    return set(db.session.scalars(SUPPORTED, {"user_id": user.id, "proposal_ids": proposal_ids}))
 
 
 def supports_used(user: User, round_id: int) -> int:
