@@ -26,7 +26,8 @@ from . import rules
 PER_PAGE = 20
 
 
-# Asked by every proposal page a signed-in person reads: built once (``user_id``, ``proposal_id``).
+# A person's follow row of a proposal (``user_id``, ``proposal_id``), built once: a proposal's
+# page reads it within its reader's marks (``proposals.reader``).
 FOLLOWED = select(Follow.id).where(
     Follow.user_id == bindparam("user_id"), Follow.proposal_id == bindparam("proposal_id")
 )

@@ -4,7 +4,7 @@ or some of its comments, read in one statement.
 Each part is its own module's statement (``supports.SUPPORTED``, ``following.FOLLOWED``,
 ``comments.READER_REPORTS``), joined here so that a signed-in reader's page sends one round trip
 instead of three. What each answer means (an author follows their proposal, which reports a
-thread marks) stays with those modules, given these rows.
+thread marks) stays with those modules, given these rows; a support row means supported.
 """
 
 from typing import NamedTuple
@@ -29,6 +29,8 @@ class ReaderMarks(NamedTuple):
 
 
 def _marks_statement():
+    """One row per mark: its kind, then a report's comment id and proposal id (none for the
+    others)."""
     nothing = cast(null(), Integer)
     supported, followed = SUPPORTED.subquery(), FOLLOWED.subquery()
     reports = READER_REPORTS.subquery()
@@ -43,6 +45,8 @@ _MARKS = _marks_statement()
 
 
 def reader_marks(user: User | None, proposal: Proposal) -> ReaderMarks:
+    """``user``'s marks on ``proposal``: one statement for a signed-in person, none for a
+    visitor."""
     if user is None or not user.is_authenticated:
         return ReaderMarks()
     rows = db.session.execute(

@@ -1,7 +1,7 @@
 import pytest
 
 from participation.extensions import db
-from participation.models import AuditEntry, Comment, Report, Support
+from participation.models import AuditEntry, Comment, ProposalRevision, Report, Support
 from participation.text import render_markdown
 
 from .conftest import moderation_routes
@@ -90,9 +90,14 @@ def test_moderator_home_query_count_does_not_grow(
                 propose_change(p, f"Idée {i} revue", "Texte revu")
         db.session.commit()
 
+    def waiting_changes() -> int:
+        return db.session.scalar(db.select(db.func.count()).select_from(ProposalRevision))
+
     add(4)
+    assert waiting_changes() == 1
     few = assert_page_queries("/moderation/", 20)
     add(60)
+    assert waiting_changes() == 9
     assert assert_page_queries("/moderation/", 20) == few
 
 

@@ -19,7 +19,8 @@ def test_a_readers_marks_are_theirs_on_this_proposal_alone(
 ):
     proposal, other = create_proposal(), create_proposal()
     reader, someone = create_user(), create_user()
-    comment, reply = create_comment(proposal), create_comment(proposal)
+    comment = create_comment(proposal)
+    reply = create_comment(proposal, parent=comment)
     elsewhere = create_comment(other)
     _support(proposal, reader)
     _follow(proposal, reader)
@@ -70,16 +71,48 @@ def test_the_page_shows_the_readers_marks_read_in_one_statement(
     assert "You follow this proposal" in page
     assert "You have reported this proposal" in page
     assert "You have reported this comment." in page
-    marks = [
+    assert len(_marks_read(counter)) == 1, counter.statements
+
+    # Another reader, who did none of it, is shown none of it, from the same one statement.
+    sign_in(create_user())
+    with count_queries() as counter:
+        page = client.get(path, headers={"Accept-Language": "en"}).text
+    assert "You support this proposal" not in page and "You follow this proposal" not in page
+    assert "You have reported" not in page
+    assert "Report this proposal" in page
+    assert len(_marks_read(counter)) == 1, counter.statements
+
+    # Its author follows it without a follow row of their own (``follows``'s rule, given none).
+    db.session.execute(db.delete(Follow).where(Follow.proposal_id == proposal.id))
+    db.session.commit()
+    sign_in(proposal.author)
+    page = client.get(path, headers={"Accept-Language": "en"}).text
+    assert "You follow this proposal" in page
+
+
+def _marks_read(counter) -> list[str]:
+    return [
         s
         for s in counter.statements
         if any(f"FROM {table}" in s for table in ("supports", "follows", "reports"))
     ]
-    assert len(marks) == 1, marks
 
-    # Another reader, who did none of it, is shown none of it.
-    sign_in(create_user())
-    page = client.get(path, headers={"Accept-Language": "en"}).text
-    assert "You support this proposal" not in page and "You follow this proposal" not in page
-    assert "You have reported" not in page
-    assert "Report this proposal" in page
+
+def test_a_thread_given_the_readers_reports_reads_none(
+    app, create_proposal, create_user, create_comment, create_report, count_queries
+):
+    from participation.comments.services import comment_thread
+
+    proposal = create_proposal()
+    comment = create_comment(proposal)
+    reader = create_user()
+    create_report(reader, comment=comment)
+    db.session.refresh(reader), db.session.refresh(proposal)
+    with count_queries() as counter:
+        given = comment_thread(proposal, 1, reader, reports=())
+    assert not _marks_read(counter), counter.statements
+    assert not given.has_reported(comment)
+    # Without them, the thread reads them itself.
+    with count_queries() as counter:
+        read = comment_thread(proposal, 1, reader)
+    assert len(_marks_read(counter)) == 1 and read.has_reported(comment)

@@ -375,7 +375,7 @@ def test_proposal_page_query_count_does_not_grow(
     proposal = create_proposal(round=round_)
     sign_in(create_user())
     path = url(round_, str(proposal.number))
-    few = assert_page_queries(path, 16)
+    few = assert_page_queries(path, 7)
     moderator = create_user(role="moderator")
     state.transition(proposal, ProposalStatus.RETAINED, moderator, "Bonne idée")
     for _ in range(30):
@@ -383,7 +383,7 @@ def test_proposal_page_query_count_does_not_grow(
             Support(proposal_id=proposal.id, user_id=create_user().id, round_id=round_.id)
         )
     db.session.commit()
-    assert assert_page_queries(path, 16) == few
+    assert assert_page_queries(path, 7) == few
 
 
 def test_a_proposals_page_reads_no_merge_deliberation_or_actor_it_does_not_show(
